@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import type { Db } from './db/client.ts';
+import { MESSAGES, UserError } from './errors.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { healthRoutes } from './routes/health.ts';
+import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
+import { PageShell } from './views/shell.ts';
+
+export interface AppDeps {
+  db: Db;
+  /** Built site (Astro dist). */
+  siteDir: string;
+  /** Data directory (database and encrypted files). */
+  dataDir: string;
+}
+
+/** Default cap on request bodies; upload routes declare their own larger limit. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** Paths the server renders or hides itself; never served from dist as-is. */
+const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/];
+
+export interface BuiltApp {
+  app: Hono;
+  shell: PageShell;
+}
+
+export function createApp(deps: AppDeps): BuiltApp {
+  const app = new Hono();
+  const shell = new PageShell(deps.siteDir);
+  const siteRoot = deps.siteDir;
+
+  app.use('*', securityHeaders(loadScriptHashes(deps.siteDir)));
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: DEFAULT_BODY_LIMIT,
+      onError: (c) => c.json({ error: { code: 'too_large', message: MESSAGES.tooLarge } }, 413),
+    }),
+  );
+
+  app.route('/api', healthRoutes(deps.db));
+
+  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
+
+  app.on(['GET', 'HEAD'], '*', function staticSite(c) {
+    const path = c.req.path;
+    const file = HIDDEN_STATIC.some((re) => re.test(path)) ? null : resolveStaticFile(siteRoot, path);
+    if (file) {
+      // Directory without trailing slash: redirect so relative links resolve.
+      if (!path.endsWith('/') && file.endsWith('/index.html') && !path.endsWith('index.html')) {
+        return c.redirect(`${path}/`, 301);
+      }
+      return sendFile(c, file, path);
+    }
+    const notFound = resolveStaticFile(siteRoot, '/404.html');
+    if (notFound) return sendFile(c, notFound, '/404.html', 404);
+    return c.html(shell.error('页面找不到', '您要找的页面不存在。'), 404);
+  });
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) return c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404);
+    return c.html(shell.error('不支持的请求', MESSAGES.methodNotAllowed), 405);
+  });
+
+  app.onError((err, c) => {
+    const isApi = c.req.path.startsWith('/api/');
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = err instanceof UserError ? err.code : status === 413 ? 'too_large' : 'bad_request';
+      const message = err instanceof UserError ? err.message : status === 413 ? MESSAGES.tooLarge : MESSAGES.badRequest;
+      const field = err instanceof UserError ? err.field : undefined;
+      if (isApi) return c.json({ error: { code, message, ...(field ? { field } : {}) } }, status);
+      return c.html(shell.error('请求没有完成', message), status);
+    }
+    // Full trace for the operator only; the client gets a generic message. No request data is logged.
+    console.error(`[error] ${c.req.method} ${isApi ? routePath(c) : 'page'}:`, err);
+    if (isApi) return c.json({ error: { code: 'internal', message: MESSAGES.internal } }, 500);
+    return c.html(shell.error('服务器出错了', MESSAGES.internal), 500);
+  });
+
+  return { app, shell };
+}

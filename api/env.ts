@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Process configuration, parsed once at start. A bad value stops the process with a clear message. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1, 'PORT 必须是 1–65535 的整数').max(65535, 'PORT 必须是 1–65535 的整数').default(4321),
+  HOST: z.string().min(1, 'HOST 不能为空').default('127.0.0.1'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR 不能为空').default('./data'),
+  /** Built static site (Astro output). */
+  SITE_DIR: z.string().min(1).default('./dist'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  siteDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}（当前值：${JSON.stringify(env[String(i.path[0])])}）`);
+    throw new ConfigError(`配置错误，服务没有启动：\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  return { port: e.PORT, host: e.HOST, dataDir: resolve(e.DATA_DIR), siteDir: resolve(e.SITE_DIR) };
+}

@@ -1,0 +1,57 @@
+import type { MiddlewareHandler } from 'hono';
+
+/** Inline-script hashes of each built HTML page, written by scripts/postbuild.ts. */
+export type ScriptHashes = ReadonlyMap<string, readonly string[]>;
+
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'autoplay=()',
+  'camera=()',
+  'display-capture=()',
+  'geolocation=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'microphone=()',
+  'payment=()',
+  'usb=()',
+  'browsing-topics=()',
+].join(', ');
+
+/**
+ * Content-Security-Policy: only this origin, no inline script except the exact hashes Astro's
+ * build emitted for that page, WebAssembly allowed for Pagefind, never framed.
+ */
+export function contentSecurityPolicy(scriptHashes: readonly string[] = []): string {
+  const scripts = ["'self'", "'wasm-unsafe-eval'", ...scriptHashes.map((h) => `'${h}'`)].join(' ');
+  return [
+    "default-src 'self'",
+    `script-src ${scripts}`,
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Sets the security headers on every response, with the page's own script hashes for HTML. */
+export function securityHeaders(hashes: ScriptHashes = new Map()): MiddlewareHandler {
+  return async function securityHeadersMiddleware(c, next) {
+    await next();
+    const h = c.res.headers;
+    const pageHashes = (h.get('content-type') ?? '').startsWith('text/html') ? hashes.get(c.req.path) : undefined;
+    h.set('Content-Security-Policy', contentSecurityPolicy(pageHashes));
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Permissions-Policy', PERMISSIONS_POLICY);
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    h.set('Cross-Origin-Resource-Policy', 'same-origin');
+    h.delete('X-Powered-By');
+  };
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { dbFile, openDb } from './db/client.ts';
+import { ConfigError, parseEnv } from './env.ts';
+
+/** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
+export function startServer() {
+  let config;
+  try {
+    config = parseEnv();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openDb(dbFile(config.dataDir));
+  const { app } = createApp({ db, siteDir: config.siteDir, dataDir: config.dataDir });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    console.log(`商河安全已启动：http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`收到 ${signal}，正在停止服务……`);
+    server.close(() => {
+      db.$client.close();
+      process.exit(0);
+    });
+    // Idle keep-alive connections must not hold the process open.
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => process.exit(0), 8000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return server;
+}
+
+if (import.meta.main) startServer();

@@ -1,0 +1,47 @@
+// 适老化 reading preferences: text size and contrast, kept in this browser only (localStorage,
+// never sent anywhere). Loaded as a blocking script in <head> so the page never flashes small text.
+(function () {
+  var root = document.documentElement;
+  var TEXT = ['standard', 'large', 'xlarge'];
+  function read(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function write(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: apply for this page only */ }
+  }
+  function apply(text, contrast) {
+    root.setAttribute('data-text', TEXT.indexOf(text) >= 0 ? text : 'standard');
+    root.setAttribute('data-contrast', contrast === 'high' ? 'high' : 'normal');
+  }
+  apply(read('sh-text'), read('sh-contrast'));
+
+  function sync() {
+    var text = root.getAttribute('data-text');
+    var high = root.getAttribute('data-contrast') === 'high';
+    document.querySelectorAll('[data-pref-text]').forEach(function (b) {
+      b.setAttribute('aria-pressed', String(b.getAttribute('data-pref-text') === text));
+    });
+    document.querySelectorAll('[data-pref-contrast]').forEach(function (b) {
+      b.setAttribute('aria-pressed', String(high));
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('[data-reading-controls]').forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll('[data-no-js-hint]').forEach(function (el) { el.hidden = true; });
+    document.addEventListener('click', function (event) {
+      var target = event.target instanceof Element ? event.target.closest('[data-pref-text],[data-pref-contrast]') : null;
+      if (!target) return;
+      var text = target.getAttribute('data-pref-text');
+      if (text) {
+        write('sh-text', text);
+        apply(text, root.getAttribute('data-contrast') === 'high' ? 'high' : 'normal');
+      } else {
+        var next = root.getAttribute('data-contrast') === 'high' ? 'normal' : 'high';
+        write('sh-contrast', next);
+        apply(root.getAttribute('data-text'), next);
+      }
+      sync();
+    });
+    sync();
+  });
+})();

@@ -1,0 +1,44 @@
+// Validates all content outside Astro and prints coverage: `npm run content:check`.
+import { existsSync } from 'node:fs';
+import { AUDIENCES, SECTORS, QUIZ_AUDIENCES } from '../config/taxonomy.ts';
+import { caseSchema } from '../content/schemas/case.ts';
+import { ContentError } from '../content/schemas/friendly-errors.ts';
+import { guideSchema } from '../content/schemas/guide.ts';
+import { countHan, loadMdxCollection } from '../content/schemas/load-mdx.ts';
+import { loadQuestions } from '../content/schemas/load-questions.ts';
+
+const MIN_GUIDE_HAN = 800;
+let failed = false;
+const fail = (msg: string) => {
+  failed = true;
+  console.error(msg);
+};
+
+try {
+  const guides = loadMdxCollection('content/guides', guideSchema);
+  const slugs = new Set(guides.map((g) => g.slug));
+  for (const g of guides) {
+    const n = countHan(g.body);
+    if (n < MIN_GUIDE_HAN) fail(`${g.file} · 正文只有 ${n} 个汉字，至少需要 ${MIN_GUIDE_HAN} 个`);
+  }
+  console.log(`指南 ${guides.length} 篇`);
+  for (const s of SECTORS) console.log(`  领域 ${s.name}: ${guides.filter((g) => g.data.sectors.includes(s.code)).length}`);
+  for (const a of AUDIENCES) console.log(`  对象 ${a.name}: ${guides.filter((g) => g.data.audiences.includes(a.code)).length}`);
+
+  const cases = existsSync('content/cases') ? loadMdxCollection('content/cases', caseSchema) : [];
+  console.log(`案例 ${cases.length} 个`);
+  for (const c of cases) {
+    for (const r of c.data.relatedGuides) if (!slugs.has(r)) fail(`${c.file} · 字段 relatedGuides：找不到指南 ${r}`);
+  }
+
+  const questions = existsSync('content/questions') ? loadQuestions('content/questions') : [];
+  console.log(`题目 ${questions.length} 道`);
+  for (const a of QUIZ_AUDIENCES) console.log(`  ${a.name}: ${questions.filter((q) => q.audiences.includes(a.code)).length}`);
+  for (const q of questions) {
+    if (q.guide && !slugs.has(q.guide)) fail(`题目 ${q.id} · 字段 guide：找不到指南 ${q.guide}`);
+  }
+} catch (e) {
+  if (e instanceof ContentError) fail(e.message);
+  else throw e;
+}
+process.exit(failed ? 1 : 0);
