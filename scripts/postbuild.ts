@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { buildSearchIndex } from './search-index.ts';
 
 const DIST = 'dist';
 const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|xml|txt|webmanifest)$/;
@@ -37,6 +38,8 @@ export function inlineScriptHashes(htmlText: string): string[] {
 }
 
 if (import.meta.main) {
+  const pages = await buildSearchIndex(DIST);
+  console.log(`postbuild: 搜索索引收录 ${pages} 个页面`);
   const hashes: Record<string, string[]> = {};
   let compressed = 0;
   for (const file of walk(DIST)) {
