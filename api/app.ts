@@ -6,6 +6,7 @@ import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
 import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
 import { PageShell } from './views/shell.ts';
 
@@ -15,6 +16,8 @@ export interface AppDeps {
   siteDir: string;
   /** Data directory (database and encrypted files). */
   dataDir: string;
+  /** Quizzes: question bank, retention of class sessions (defaults load content/questions, 7 days). */
+  quiz?: QuizOptions;
 }
 
 /** Default cap on request bodies; upload routes declare their own larger limit. */
@@ -44,6 +47,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   );
 
   app.route('/api', healthRoutes(deps.db));
+  app.route('/', quizRoutes({ db: deps.db, shell, quiz: deps.quiz }));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
 

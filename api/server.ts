@@ -3,6 +3,9 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { dbFile, openDb } from './db/client.ts';
 import { ConfigError, parseEnv } from './env.ts';
+import { ContentError } from '../content/schemas/friendly-errors.ts';
+import { QuestionBank } from './services/quiz/bank.ts';
+import { startQuizPurge } from './services/quiz/purge.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
 export function startServer() {
@@ -18,7 +21,19 @@ export function startServer() {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDb(dbFile(config.dataDir));
-  const { app } = createApp({ db, siteDir: config.siteDir, dataDir: config.dataDir });
+  let bank: QuestionBank;
+  try {
+    bank = QuestionBank.load();
+  } catch (e) {
+    if (e instanceof ContentError) {
+      console.error(`题库有错误，服务没有启动：\n${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const quiz = { bank, retentionDays: config.quizRetentionDays };
+  const { app } = createApp({ db, siteDir: config.siteDir, dataDir: config.dataDir, quiz });
+  const stopQuizPurge = startQuizPurge(db);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`商河安全已启动：http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);
@@ -29,6 +44,7 @@ export function startServer() {
     if (closing) return;
     closing = true;
     console.log(`收到 ${signal}，正在停止服务……`);
+    stopQuizPurge();
     server.close(() => {
       db.$client.close();
       process.exit(0);
