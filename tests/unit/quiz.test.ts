@@ -248,3 +248,12 @@ describe('测验接口', () => {
     expect(last).toBe(429);
   });
 });
+
+describe('CSP', () => {
+  it('允许的内联样式哈希正好是 Astro 岛屿样式的哈希', async () => {
+    const { createHash } = await import('node:crypto');
+    const { ASTRO_ISLAND_STYLE_HASH } = await import('../../api/middleware/security-headers.ts');
+    const css = 'astro-island,astro-slot,astro-static-slot{display:contents}';
+    expect(ASTRO_ISLAND_STYLE_HASH).toBe(`sha256-${createHash('sha256').update(css).digest('base64')}`);
+  });
+});

@@ -50,9 +50,11 @@ export default function PupilQuiz({ guides }: { guides: Record<string, string> }
   answersRef.current = answers;
 
   useEffect(() => {
-    const fromUrl = new URLSearchParams(location.search).get('code');
+    // The form also works as a plain GET before hydration: pick up what it carried.
+    const params = new URLSearchParams(location.search);
+    const fromUrl = params.get('code');
     if (fromUrl) setCode(fromUrl.replace(/\D/g, '').slice(0, 8));
-    setNickname(randomNickname());
+    setNickname(params.get('nickname')?.slice(0, 12) || randomNickname());
     const saved = readToken();
     if (saved) {
       postJson<PupilView>('/api/quiz/class/me', { token: saved })
@@ -156,7 +158,7 @@ export default function PupilQuiz({ guides }: { guides: Record<string, string> }
   }
 
   return (
-    <form className="quiz-setup" onSubmit={join} aria-labelledby="join-title" noValidate>
+    <form className="quiz-setup" onSubmit={join} aria-labelledby="join-title" noValidate method="get">
       <h2 id="join-title">加入班级测验</h2>
       <div className="field">
         <label htmlFor="join-code">
@@ -164,6 +166,7 @@ export default function PupilQuiz({ guides }: { guides: Record<string, string> }
         </label>
         <input
           id="join-code"
+          name="code"
           type="text"
           inputMode="numeric"
           autoComplete="off"
@@ -181,6 +184,7 @@ export default function PupilQuiz({ guides }: { guides: Record<string, string> }
         <div className="quiz-inline">
           <input
             id="join-nickname"
+            name="nickname"
             type="text"
             autoComplete="off"
             maxLength={12}
