@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
@@ -7,7 +7,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
  * address is ever stored, and when the secret rotates every counter is discarded with it.
  */
 export class RateLimiter {
-  private secret = randomBytes(32);
+  private secret: KeyObject = createSecretKey(randomBytes(32));
   private rotatedAt: number;
   private readonly counters = new Map<string, { count: number; resetAt: number }>();
   private readonly rotateMs: number;
@@ -21,7 +21,7 @@ export class RateLimiter {
 
   private rotateIfDue(now: number): void {
     if (now - this.rotatedAt < this.rotateMs) return;
-    this.secret = randomBytes(32);
+    this.secret = createSecretKey(randomBytes(32));
     this.counters.clear();
     this.rotatedAt = now;
   }

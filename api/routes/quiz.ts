@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { QUIZ_AUDIENCE_CODES } from '../../config/taxonomy.ts';
 import type { Db } from '../db/client.ts';
+import { GroupCommit } from '../db/group-commit.ts';
 import { UserError } from '../errors.ts';
 import { clientAddress, RateLimiter } from '../middleware/rate-limit.ts';
 import { QuestionBank, setTitle } from '../services/quiz/bank.ts';
@@ -158,9 +159,17 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   const retentionDays = deps.quiz?.retentionDays ?? 7;
   const limiter = deps.quiz?.limiter ?? new RateLimiter();
   const now = deps.quiz?.now ?? (() => new Date());
+  // Every write goes through one group-commit queue: durable, and cheap when a whole class submits at once.
+  const writes = new GroupCommit(db.$client);
   const app = new Hono();
 
-  const client = (c: Context) => limiter.clientKey(clientAddress(c));
+  // One HMAC per request, however many limits the request checks.
+  const clientKeys = new WeakMap<Context, string>();
+  const client = (c: Context) => {
+    let k = clientKeys.get(c);
+    if (!k) clientKeys.set(c, (k = limiter.clientKey(clientAddress(c))));
+    return k;
+  };
   const limit = (c: Context, name: LimitName) => {
     const l = LIMITS[name];
     if (!limiter.hit(name, client(c), l.limit, l.windowMs)) throw new UserError(429, 'rate_limited', TOO_MANY);
@@ -214,12 +223,12 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/exams', async function examStart(c) {
     limit(c, 'exam');
     const body = await readJson(c, schemas.examStart);
-    return c.json(startExam(db, bank, body.audience, body.topic, now()), 201);
+    return c.json(await writes.write(() => startExam(db, bank, body.audience, body.topic, now())), 201);
   });
 
   app.post('/api/quiz/exams/submit', async function examSubmit(c) {
     const body = await readJson(c, schemas.examSubmit);
-    return c.json(submitExam(db, bank, body.token, body.answers, body.name, now()));
+    return c.json(await writes.write(() => submitExam(db, bank, body.token, body.answers, body.name, now())));
   });
 
   const lookupCertificate = (c: Context, input: string) =>
@@ -254,7 +263,7 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/class', async function classCreate(c) {
     limit(c, 'createClass');
     const body = await readJson(c, schemas.createClass);
-    const created = createClassSession(db, bank, body, now(), retentionDays);
+    const created = await writes.write(() => createClassSession(db, bank, body, now(), retentionDays));
     return c.json({ ...created, retentionDays }, 201);
   });
 
@@ -266,7 +275,7 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
       return code ? sessionByJoinCode(db, code) : undefined;
     });
     if (!session) throw new UserError(404, 'code_not_found', '加入码不对，请核对黑板上的 8 位数字。', 'code');
-    return c.json(joinSession(db, bank, session, body.nickname, now()), 201);
+    return c.json(await writes.write(() => joinSession(db, bank, session, body.nickname, now())), 201);
   });
 
   app.post('/api/quiz/class/me', async function classResume(c) {
@@ -278,7 +287,7 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/class/submit', async function classSubmit(c) {
     limit(c, 'pupil');
     const body = await readJson(c, schemas.pupilSubmit);
-    return c.json(submitPlayer(db, bank, body.token, body.answers, now()));
+    return c.json(await writes.write(() => submitPlayer(db, bank, body.token, body.answers, now())));
   });
 
   app.post('/api/quiz/class/teacher', async function teacherView(c) {
@@ -289,14 +298,14 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/class/teacher/remove', async function teacherRemove(c) {
     const body = await readJson(c, schemas.teacherRemove);
     const session = teacherSession(c, body.key);
-    removePlayer(db, session, body.playerId);
+    await writes.write(() => removePlayer(db, session, body.playerId));
     return c.json(classReport(db, bank, session));
   });
 
   app.post('/api/quiz/class/teacher/close', async function teacherClose(c) {
     const body = await readJson(c, schemas.teacher);
     const session = teacherSession(c, body.key);
-    closeSession(db, session);
+    await writes.write(() => closeSession(db, session));
     return c.json(classReport(db, bank, { ...session, closed: true }));
   });
 

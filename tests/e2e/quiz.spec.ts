@@ -291,3 +291,39 @@ test.describe('安全测验', () => {
     void browser;
   });
 });
+
+test.describe('安全测验页面的无障碍和适老化', () => {
+  test('各页面在大字号、高对比度、手机宽度下没有 axe 违规，也没有横向滚动', async ({ browser, request }) => {
+    const context = await browser.newContext({ viewport: PHONE });
+    await context.addInitScript(() => {
+      localStorage.setItem('sh-text', 'large');
+      localStorage.setItem('sh-contrast', 'high');
+    });
+    const page = await context.newPage();
+    // A certificate and a teacher page to check as well.
+    const exam = await (await request.post('/api/quiz/exams', { data: { audience: 'primary' } })).json();
+    const answers = (exam.questions as { stem: string; options: string[] }[]).map((pq) => {
+      const q = byStem.get(pq.stem)!;
+      return q.answer.map((i) => pq.options.indexOf(q.options[i]!));
+    });
+    const done = await (await request.post('/api/quiz/exams/submit', { data: { token: exam.token, answers, name: '' } })).json();
+    const created = await (
+      await request.post('/api/quiz/class', { data: { school: '商河县玉皇庙镇中学', className: '初三（2）班', audience: 'junior', count: 5, timeLimitMinutes: 10 } })
+    ).json();
+    const pages = ['/quiz/', '/quiz/exam/', '/quiz/verify/', '/quiz/class/', '/quiz/join/', `/quiz/certificate/${done.certificate.code}/`, `/quiz/class/teacher/#${created.teacherKey}`];
+    for (const path of pages) {
+      await page.goto(path);
+      await hydrated(page);
+      if (path.includes('teacher')) await expect(page.getByRole('heading', { name: /玉皇庙镇中学/ })).toBeVisible();
+      await expect(page.locator('html')).toHaveAttribute('data-contrast', 'high');
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), path).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    // The certificate page without the name shows a placeholder, never an empty line.
+    await page.goto(`/quiz/certificate/${done.certificate.code}/`);
+    await expect(page.locator('.cert-name')).toHaveText('（持证人未填写姓名）');
+    await context.close();
+  });
+});

@@ -257,3 +257,25 @@ describe('CSP', () => {
     expect(ASTRO_ISLAND_STYLE_HASH).toBe(`sha256-${createHash('sha256').update(css).digest('base64')}`);
   });
 });
+
+describe('成组提交', () => {
+  it('同一批里失败的写入只撤销自己，其他写入照常提交', async () => {
+    const { GroupCommit } = await import('../../api/db/group-commit.ts');
+    const db = openDb(':memory:');
+    const sqlite = db.$client;
+    sqlite.exec('create table t (v integer unique)');
+    const gc = new GroupCommit(sqlite);
+    const ins = (v: number) => () => sqlite.prepare('insert into t (v) values (?)').run(v).changes;
+    const results = await Promise.allSettled([
+      gc.write(ins(1)),
+      gc.write(() => {
+        sqlite.prepare('insert into t (v) values (?)').run(2);
+        throw new Error('boom');
+      }),
+      gc.write(ins(1)),
+      gc.write(ins(3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(sqlite.prepare('select v from t order by v').all()).toEqual([{ v: 1 }, { v: 3 }]);
+  });
+});

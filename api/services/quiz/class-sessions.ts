@@ -9,6 +9,49 @@ import { scoreAnswers, type ScoreResult } from './scoring.ts';
 import { hashSecret, newJoinCode, newSecret } from './secrets.ts';
 
 export type ClassSession = typeof quizClassSessions.$inferSelect;
+
+/**
+ * The statements every pupil's join and submit run, prepared once per database: building and
+ * preparing SQL on each request cost more than executing it when a whole school hands in at once.
+ */
+function prepare(db: Db) {
+  const p = sql.placeholder;
+  return {
+    sessionByCode: db.select().from(quizClassSessions).where(eq(quizClassSessions.joinCode, p('code'))).prepare(),
+    countPlayers: db
+      .select({ n: sql<number>`count(*)` })
+      .from(quizClassPlayers)
+      .where(eq(quizClassPlayers.sessionId, p('sessionId')))
+      .prepare(),
+    insertPlayer: db
+      .insert(quizClassPlayers)
+      .values({ sessionId: p('sessionId'), tokenHash: p('tokenHash'), nickname: p('nickname'), joinedAt: p('joinedAt') })
+      .onConflictDoNothing({ target: [quizClassPlayers.sessionId, quizClassPlayers.nickname] })
+      .prepare(),
+    playerByToken: db
+      .select({ player: quizClassPlayers, session: quizClassSessions })
+      .from(quizClassPlayers)
+      .innerJoin(quizClassSessions, eq(quizClassSessions.id, quizClassPlayers.sessionId))
+      .where(eq(quizClassPlayers.tokenHash, p('tokenHash')))
+      .prepare(),
+    // Booleans are bound as 1/0: placeholders skip drizzle's value mapping.
+    insertAnswer: db
+      .insert(quizClassAnswers)
+      .values({ playerId: p('playerId'), questionIndex: p('n'), choice: p('choice'), correct: p('correct') })
+      .prepare(),
+    finishPlayer: db
+      .update(quizClassPlayers)
+      .set({ finishedAt: sql`${p('finishedAt')}`, correct: sql`${p('correct')}` })
+      .where(and(eq(quizClassPlayers.id, p('playerId')), sql`${quizClassPlayers.finishedAt} is null`))
+      .prepare(),
+  };
+}
+const preparedByDb = new WeakMap<Db, ReturnType<typeof prepare>>();
+function stmts(db: Db) {
+  let s = preparedByDb.get(db);
+  if (!s) preparedByDb.set(db, (s = prepare(db)));
+  return s;
+}
 export const MAX_PLAYERS = 150;
 /** Submissions are accepted this long after a pupil's time limit, for slow networks. */
 export const LATE_GRACE_MS = 2 * 60 * 1000;
@@ -53,7 +96,7 @@ export function createClassSession(db: Db, bank: QuestionBank, input: NewClassSe
 }
 
 export function sessionByJoinCode(db: Db, code: string): ClassSession | undefined {
-  return db.select().from(quizClassSessions).where(eq(quizClassSessions.joinCode, code)).get();
+  return stmts(db).sessionByCode.get({ code });
 }
 
 export function sessionByTeacherKey(db: Db, key: string): ClassSession | undefined {
@@ -85,18 +128,11 @@ export function joinSession(db: Db, bank: QuestionBank, session: ClassSession, n
   if (session.closed) throw new UserError(409, 'session_closed', '这场测验已经结束，不能再加入了。');
   const token = newSecret();
   const joinedAt = now.toISOString();
-  db.transaction((tx) => {
-    const { n } = tx
-      .select({ n: sql<number>`count(*)` })
-      .from(quizClassPlayers)
-      .where(eq(quizClassPlayers.sessionId, session.id))
-      .get()!;
+  const q = stmts(db);
+  db.transaction(() => {
+    const { n } = q.countPlayers.get({ sessionId: session.id })!;
     if (n >= MAX_PLAYERS) throw new UserError(409, 'session_full', `这场测验已经有 ${MAX_PLAYERS} 人加入，不能再加入了。`);
-    const r = tx
-      .insert(quizClassPlayers)
-      .values({ sessionId: session.id, tokenHash: hashSecret(token), nickname, joinedAt })
-      .onConflictDoNothing({ target: [quizClassPlayers.sessionId, quizClassPlayers.nickname] })
-      .run();
+    const r = q.insertPlayer.run({ sessionId: session.id, tokenHash: hashSecret(token), nickname, joinedAt });
     if (r.changes !== 1) throw new UserError(409, 'nickname_taken', '这个昵称已经有同学用了，请换一个。', 'nickname');
   });
   return { token, view: pupilView(session, bank, nickname, joinedAt, null) };
@@ -116,12 +152,7 @@ function pupilView(session: ClassSession, bank: QuestionBank, nickname: string, 
 }
 
 function playerByToken(db: Db, token: string) {
-  const row = db
-    .select({ player: quizClassPlayers, session: quizClassSessions })
-    .from(quizClassPlayers)
-    .innerJoin(quizClassSessions, eq(quizClassSessions.id, quizClassPlayers.sessionId))
-    .where(eq(quizClassPlayers.tokenHash, hashSecret(token)))
-    .get();
+  const row = stmts(db).playerByToken.get({ tokenHash: hashSecret(token) });
   if (!row) throw new UserError(404, 'player_not_found', '找不到你的答题记录，测验可能已经结束并删除。请向老师要新的加入码。');
   if (row.player.removed) throw new UserError(403, 'player_removed', '老师已经把你移出了这场测验。如有疑问请问老师。');
   return row;
@@ -151,17 +182,10 @@ export function submitPlayer(db: Db, bank: QuestionBank, token: string, answers:
     throw new UserError(409, 'time_over', '答题时间已经过了，答卷没有被接收。');
   }
   const score = scoreAnswers(drawOf(session, bank), answers);
-  db.transaction((tx) => {
-    if (score.results.length) {
-      tx.insert(quizClassAnswers)
-        .values(score.results.map((r) => ({ playerId: player.id, questionIndex: r.n, choice: JSON.stringify(r.chosen), correct: r.correct })))
-        .run();
-    }
-    const done = tx
-      .update(quizClassPlayers)
-      .set({ finishedAt: now.toISOString(), correct: score.correct })
-      .where(and(eq(quizClassPlayers.id, player.id), sql`${quizClassPlayers.finishedAt} is null`))
-      .run();
+  const q = stmts(db);
+  db.transaction(() => {
+    for (const r of score.results) q.insertAnswer.run({ playerId: player.id, n: r.n, choice: JSON.stringify(r.chosen), correct: r.correct ? 1 : 0 });
+    const done = q.finishPlayer.run({ finishedAt: now.toISOString(), correct: score.correct, playerId: player.id });
     if (done.changes !== 1) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
   });
   return score;

@@ -39,6 +39,16 @@ export default function Practice({ choices, guides }: Props) {
   const doneRef = useRef<HTMLHeadingElement>(null);
   const finished = questions !== null && index >= questions.length;
 
+  // Links such as /quiz/?audience=primary&topic=防溺水#practice preselect the set (campaign pages, guides).
+  useEffect(() => {
+    const params = new URLSearchParams(location.search);
+    const a = choices.find((c) => c.code === params.get('audience'));
+    if (!a) return;
+    setAudience(a.code);
+    const t = params.get('topic');
+    if (t && a.topics.some((x) => x.topic === t)) setTopic(t);
+  }, [choices]);
+
   useEffect(() => {
     if (check) feedbackRef.current?.focus();
   }, [check]);
