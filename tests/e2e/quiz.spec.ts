@@ -46,6 +46,8 @@ async function answerSheet(page: Page, right: (i: number) => boolean): Promise<n
 }
 
 test.describe('安全测验', () => {
+  // Several browsers at once on a shared 2-core machine: allow more than the default 30 s.
+  test.describe.configure({ timeout: 60_000 });
   test('练习：只用键盘、手机宽度，逐题反馈和解析，进度条，最后复习答错的题并链接到指南', async ({ browser, baseURL }) => {
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
@@ -160,6 +162,7 @@ test.describe('安全测验', () => {
   });
 
   test('班级测验：一位老师、三位学生各用一个浏览器，从创建到导出 CSV', async ({ browser, baseURL }) => {
+    test.setTimeout(90_000);
     const teacherCtx = await browser.newContext();
     const teacher = await teacherCtx.newPage();
     await teacher.goto('/quiz/class/');
@@ -294,6 +297,7 @@ test.describe('安全测验', () => {
 
 test.describe('安全测验页面的无障碍和适老化', () => {
   test('各页面在大字号、高对比度、手机宽度下没有 axe 违规，也没有横向滚动', async ({ browser, request }) => {
+    test.setTimeout(120_000);
     const context = await browser.newContext({ viewport: PHONE });
     await context.addInitScript(() => {
       localStorage.setItem('sh-text', 'large');

@@ -279,3 +279,29 @@ describe('成组提交', () => {
     expect(sqlite.prepare('select v from t order by v').all()).toEqual([{ v: 1 }, { v: 3 }]);
   });
 });
+
+describe('定时清理任务', () => {
+  it('启动时立即清理一次，之后按间隔反复清理', async () => {
+    const { vi } = await import('vitest');
+    const { startQuizPurge } = await import('../../api/services/quiz/purge.ts');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-20T00:00:00Z'));
+      const db = openDb(':memory:');
+      const input = { school: '商河县第三实验小学', className: '二年级三班', audience: 'primary' as const, topic: null, count: 5, timeLimitMinutes: null };
+      createClassSession(db, bank, input, new Date('2026-11-01T00:00:00Z'), 7);
+      createClassSession(db, bank, input, new Date('2026-11-19T00:00:00Z'), 2);
+      const logs: string[] = [];
+      const stop = startQuizPurge(db, 60_000, (m) => logs.push(m));
+      expect(db.select().from(quizClassSessions).all()).toHaveLength(1);
+      vi.setSystemTime(new Date('2026-11-21T01:00:00Z'));
+      vi.advanceTimersByTime(60_000);
+      expect(db.select().from(quizClassSessions).all()).toHaveLength(0);
+      expect(logs).toHaveLength(2);
+      expect(logs.join('')).not.toMatch(/实验小学|二年级/);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -31,7 +31,7 @@ export default function ClassCreate({ choices }: { choices: AudienceChoice[] }) 
     if (created) doneRef.current?.focus();
   }, [created]);
 
-  async function create(e: React.FormEvent) {
+  async function create(e: React.SubmitEvent) {
     e.preventDefault();
     setBusy(true);
     setError('');

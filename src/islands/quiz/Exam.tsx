@@ -32,7 +32,7 @@ export default function Exam({ choices, guides }: { choices: AudienceChoice[]; g
     if (exam || result) headRef.current?.focus();
   }, [exam, result]);
 
-  async function start(e: React.FormEvent) {
+  async function start(e: React.SubmitEvent) {
     e.preventDefault();
     setBusy(true);
     setError('');

@@ -4,6 +4,7 @@ import { answerText, ApiError, getJson, postJson, type PublicQuestion, type Ques
 import Progress from './Progress.tsx';
 import QuestionField from './QuestionField.tsx';
 import Review from './Review.tsx';
+import Timer from './Timer.tsx';
 
 interface PracticeQuestion extends PublicQuestion {
   id: string;
@@ -26,6 +27,9 @@ export default function Practice({ choices, guides }: Props) {
   const [audience, setAudience] = useState(choices[0]?.code ?? 'primary');
   const [topic, setTopic] = useState('');
   const [count, setCount] = useState(10);
+  /** Minutes; 0 = no timer (the default: practice is never timed unless asked). */
+  const [minutes, setMinutes] = useState(0);
+  const [deadline, setDeadline] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const [questions, setQuestions] = useState<PracticeQuestion[] | null>(null);
   const [index, setIndex] = useState(0);
@@ -59,7 +63,7 @@ export default function Practice({ choices, guides }: Props) {
     if (finished) doneRef.current?.focus();
   }, [finished]);
 
-  async function start(e: React.FormEvent) {
+  async function start(e: React.SubmitEvent) {
     e.preventDefault();
     setBusy(true);
     setError('');
@@ -72,6 +76,7 @@ export default function Practice({ choices, guides }: Props) {
       setChosen([]);
       setCheck(null);
       setResults([]);
+      setDeadline(minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '出错了，请再试一次。');
     } finally {
@@ -79,7 +84,7 @@ export default function Practice({ choices, guides }: Props) {
     }
   }
 
-  async function submit(e: React.FormEvent) {
+  async function submit(e: React.SubmitEvent) {
     e.preventDefault();
     const q = questions![index]!;
     if (!chosen.length) {
@@ -120,11 +125,23 @@ export default function Practice({ choices, guides }: Props) {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="practice-timer">
+            计时<span className="field-hint">默认不计时。想练练速度可以给自己定个时间，时间到就结束这组练习。</span>
+          </label>
+          <select id="practice-timer" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+            {[0, 3, 5, 10].map((m) => (
+              <option key={m} value={m}>
+                {m ? `${m} 分钟` : '不计时'}
+              </option>
+            ))}
+          </select>
+        </div>
         {error && <p className="field-error" role="alert">{error}</p>}
         <button className="button" type="submit" disabled={busy}>
           开始练习
         </button>
-        <p className="field-hint">练习不计时，每答一题马上告诉你对不对、为什么。</p>
+        <p className="field-hint">每答一题马上告诉你对不对、为什么。</p>
       </form>
     );
   }
@@ -134,7 +151,7 @@ export default function Practice({ choices, guides }: Props) {
     return (
       <section className="quiz-done" aria-labelledby="practice-done">
         <h2 id="practice-done" tabIndex={-1} ref={doneRef}>
-          练习完成：答对 {correct} 题，共 {results.length} 题
+          {results.length < questions.length ? '时间到。' : ''}练习完成：答对 {correct} 题，共 {results.length} 题
         </h2>
         <Review score={{ correct, total: results.length, percent: 0, results }} guides={guides} wrongOnly headingLevel={3} />
         <p className="quiz-actions">
@@ -152,6 +169,7 @@ export default function Practice({ choices, guides }: Props) {
   const q = questions[index]!;
   return (
     <section className="quiz-run" aria-label={`练习：${title}`}>
+      {deadline && <Timer deadline={deadline} onExpire={() => setIndex(questions.length)} />}
       <Progress value={index + (check ? 1 : 0)} max={questions.length} label={`已完成 ${index + (check ? 1 : 0)} 题，共 ${questions.length} 题`} />
       <form onSubmit={submit}>
         <div tabIndex={-1} ref={questionRef} className="quiz-focus">

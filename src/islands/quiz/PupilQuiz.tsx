@@ -73,7 +73,7 @@ export default function PupilQuiz({ guides }: { guides: Record<string, string> }
     if (view) headRef.current?.focus();
   }, [view?.result, view === null]);
 
-  async function join(e: React.FormEvent) {
+  async function join(e: React.SubmitEvent) {
     e.preventDefault();
     setBusy(true);
     setError('');
