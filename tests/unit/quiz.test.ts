@@ -305,3 +305,19 @@ describe('定时清理任务', () => {
     }
   });
 });
+
+describe('题库在启动时校验', () => {
+  it('题库有错时抛出指明文件和字段的中文错误，服务不会带着坏题库启动', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ContentError } = await import('../../content/schemas/friendly-errors.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'bad-bank-'));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      '- id: bad-001\n  type: single\n  stem: 这是一道答案不在选项里的题目\n  options: [甲, 乙]\n  answer: D\n  explanation: 这里的解析足够长，能通过长度检查。\n  guide: co-poisoning\n  topics: [测试]\n  audiences: [resident]\n  difficulty: 1\n',
+    );
+    expect(() => QuestionBank.load(dir)).toThrow(ContentError);
+    expect(() => QuestionBank.load(dir)).toThrow(/bad\.yaml · 题目 bad-001 · 字段 answer：答案 D 不在选项范围内/);
+  });
+});
