@@ -197,8 +197,8 @@ test.describe('安全测验', () => {
     for (const [i, { page }] of pupils.entries()) {
       await page.goto(`/quiz/join/?code=${code}`);
       await hydrated(page);
-      await expect(page.getByLabel(/加入码/)).toHaveValue(code);
-      const nick = page.getByLabel(/昵称/);
+      await expect(page.getByRole('textbox', { name: /加入码/ })).toHaveValue(code);
+      const nick = page.getByRole('textbox', { name: /昵称/ });
       await expect(nick).not.toHaveValue('');
       if (nicknames[i]) await nick.fill(nicknames[i]!);
       else {
@@ -215,8 +215,8 @@ test.describe('安全测验', () => {
     const dup = await dupCtx.newPage();
     await dup.goto('/quiz/join/');
     await hydrated(dup);
-    await dup.getByLabel(/加入码/).fill(code);
-    await dup.getByLabel(/昵称/).fill('勇敢的熊猫');
+    await dup.getByRole('textbox', { name: /加入码/ }).fill(code);
+    await dup.getByRole('textbox', { name: /昵称/ }).fill('勇敢的熊猫');
     await dup.getByRole('button', { name: '加入' }).click();
     await expect(dup.getByRole('alert')).toHaveText('这个昵称已经有同学用了，请换一个。');
     await dupCtx.close();

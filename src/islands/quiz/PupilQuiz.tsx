@@ -159,7 +159,7 @@ export default function PupilQuiz({ guides }: { guides: Record<string, string> }
 
   return (
     <form className="quiz-setup" onSubmit={join} aria-labelledby="join-title" noValidate method="get">
-      <h2 id="join-title">加入班级测验</h2>
+      <h2 id="join-title">输入加入码和昵称</h2>
       <div className="field">
         <label htmlFor="join-code">
           加入码<span className="field-hint">老师写在黑板上的 8 位数字</span>
