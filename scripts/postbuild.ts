@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { buildSearchIndex } from './search-index.ts';
 
-const DIST = 'dist';
+const DIST = process.env.OUT_DIR ?? 'dist';
 const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|xml|txt|webmanifest)$/;
 
 function* walk(dir: string): Generator<string> {
