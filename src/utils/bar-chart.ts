@@ -20,15 +20,18 @@ export interface BarChartLayout {
   width: number;
   height: number;
   barHeight: number;
+  /** Length of a full bar (the light track behind each bar). */
+  trackWidth: number;
   rows: BarRowLayout[];
 }
 
 export const CHART_WIDTH = 360;
-const LABEL_LINE = 20;
+/** Tall enough for the largest label size the text-size modes use (20 px). */
+const LABEL_LINE = 24;
 const BAR_HEIGHT = 18;
 const ROW_GAP = 12;
-/** Room at the right for the value text ("173 人"). */
-const VALUE_ROOM = 64;
+/** Room at the right for the value text ("503 人"). */
+const VALUE_ROOM = 80;
 
 export function barChartLayout(rows: readonly BarInput[]): BarChartLayout {
   const max = Math.max(0, ...rows.map((r) => r.value));
@@ -38,16 +41,17 @@ export function barChartLayout(rows: readonly BarInput[]): BarChartLayout {
     width: CHART_WIDTH,
     height: Math.max(rowHeight, rows.length * rowHeight),
     barHeight: BAR_HEIGHT,
+    trackWidth: maxBar,
     rows: rows.map((r, i) => {
       const top = i * rowHeight;
       const barWidth = max > 0 ? Math.round((r.value / max) * maxBar * 10) / 10 : 0;
       return {
         ...r,
-        labelY: top + 15,
+        labelY: top + 18,
         barY: top + LABEL_LINE,
         barWidth,
         valueX: barWidth + 6,
-        valueY: top + LABEL_LINE + 14,
+        valueY: top + LABEL_LINE + 15,
       };
     }),
   };

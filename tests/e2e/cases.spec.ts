@@ -207,6 +207,19 @@ test.describe('事故案例：案例页', () => {
   });
 });
 
+test.describe('事故案例：站内搜索', () => {
+  test('用"事故案例"类型筛选能搜到案例', async ({ page }) => {
+    const word = sample.data.keywords[1] ?? sample.data.keywords[0] ?? sample.data.place;
+    await page.goto(`/search/?q=${encodeURIComponent(word)}&${encodeURIComponent('类型')}=${encodeURIComponent('事故案例')}`);
+    await expect(page.locator('[data-search-status]')).toHaveText(/^找到/);
+    await expect(page.locator('select[data-filter="类型"]')).toHaveValue('事故案例');
+    await expect(page.locator(`[data-search-results] a[href="/cases/${sample.id}/"]`)).toHaveCount(1);
+    // With the filter on, every result is a case.
+    const hrefs = await page.locator('[data-search-results] h2 a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    for (const href of hrefs) expect(href).toMatch(/^\/cases\/[^/]+\/$/);
+  });
+});
+
 test.describe('事故案例：统计', () => {
   test('每张图都是带标题和说明的 SVG，数据表与内容一致，不加载图表脚本', async ({ page }) => {
     const loaded = await scripts(page, '/cases/stats/');
