@@ -183,7 +183,7 @@ test.describe('事故案例：案例页', () => {
     }
   });
 
-  test('班前会讲义：讨论题、检查表、二维码；打印时隐藏导航，A4 不超过 3 页', async ({ page }) => {
+  test('班前会讲义：讨论题、检查表、二维码；打印时隐藏导航和按钮', async ({ page }) => {
     const d = sample.data;
     await page.goto(`/cases/${sample.id}/handout/`);
     await expect(page.locator('.discussion-list > li')).toHaveCount(d.discussion.length);
@@ -200,10 +200,21 @@ test.describe('事故案例：案例页', () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.setViewportSize({ width: 794, height: 1123 });
     await page.screenshot({ path: `${SHOTS}/handout-print.png`, fullPage: true });
-    const pdf = await page.pdf({ format: 'A4', path: `${SHOTS}/handout.pdf` });
-    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
-    expect(pages).toBeGreaterThanOrEqual(1);
-    expect(pages).toBeLessThanOrEqual(3);
+    await page.pdf({ format: 'A4', path: `${SHOTS}/handout.pdf` });
+  });
+
+  test('每份讲义打印成 A4 都不超过 3 页', async ({ page }) => {
+    test.setTimeout(120_000);
+    const counts: Record<string, number> = {};
+    for (const c of cases) {
+      await page.goto(`/cases/${c.id}/handout/`);
+      const pdf = await page.pdf({ format: 'A4' });
+      counts[c.id] = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+    }
+    for (const [id, pages] of Object.entries(counts)) {
+      expect(pages, id).toBeGreaterThanOrEqual(1);
+      expect(pages, id).toBeLessThanOrEqual(3);
+    }
   });
 });
 
