@@ -231,7 +231,7 @@ export function normalizeReceipt(input: unknown): string | null {
 /** scrypt cost: 2^15 × 8 × 128 B = 32 MiB per derivation, tens of milliseconds. */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
-export function scrypt(secret: string, salt: Buffer, length: number, params: typeof SCRYPT_PARAMS = SCRYPT_PARAMS): Promise<Buffer> {
+export function scrypt(secret: string, salt: Buffer, length: number, params: { N: number; r: number; p: number; maxmem: number } = SCRYPT_PARAMS): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scryptCb(secret.normalize('NFKC'), salt, length, params, (err, key) => (err ? reject(err) : resolve(key)));
   });
@@ -248,8 +248,9 @@ export interface ReceiptSecrets {
  * One slow scrypt of the receipt under the instance-wide salt (a lookup needs a stable salt), then
  * two independent HKDF outputs: the stored lookup hash, and the key bound to this report's own salt.
  */
-export async function deriveReceiptSecrets(receipt: string, instanceSalt: Buffer): Promise<ReceiptSecrets> {
-  const stretched = await scrypt(receipt, instanceSalt, KEY_BYTES);
+export async function deriveReceiptSecrets(receipt: string, instanceSalt: Buffer, scryptN: number = SCRYPT_PARAMS.N): Promise<ReceiptSecrets> {
+  if (!Number.isInteger(Math.log2(scryptN)) || scryptN < 2 ** 10) throw new Error('scrypt N must be a power of two ≥ 1024');
+  const stretched = await scrypt(receipt, instanceSalt, KEY_BYTES, { ...SCRYPT_PARAMS, N: scryptN });
   const lookupHash = Buffer.from(hkdfSync('sha256', stretched, Buffer.alloc(0), 'shanghe-receipt-lookup-v1', KEY_BYTES)).toString('base64url');
   return {
     lookupHash,

@@ -7,7 +7,7 @@
  * Submissions only need public keys, so they work before any staff account exists.
  */
 import { eq } from 'drizzle-orm';
-import { decodeRecoveryKey, encodeRecoveryKey, generateKeyPair, open, publicKeyFromPrivate, randomBytes, seal } from '../crypto/index.ts';
+import { decodeRecoveryKey, encodeRecoveryKey, generateKeyPair, open, publicKeyFromPrivate, randomBytes, SCRYPT_PARAMS, seal } from '../crypto/index.ts';
 import type { Db } from '../db/client.ts';
 import { appMeta, cryptoKeys } from '../db/schema.ts';
 
@@ -17,20 +17,24 @@ export interface InstanceKeys {
   escrowPublicKey: Buffer;
   /** Instance-wide scrypt salt for receipt lookups (not secret). */
   receiptSalt: Buffer;
+  /** scrypt cost for receipts, fixed when the instance is created (stored so it can be raised later). */
+  receiptScryptN: number;
 }
 
 export const KEY_IDS = { escrow: 'escrow', intake: 'intake', custodian: 'identity_custodian' } as const;
 const RECEIPT_SALT_META = 'receipt_lookup_salt';
+const RECEIPT_SCRYPT_META = 'receipt_scrypt_n';
 
 function load(db: Db): InstanceKeys | null {
   const rows = db.select().from(cryptoKeys).all();
   const get = (id: string) => rows.find((r) => r.id === id)?.publicKey;
   const salt = db.select().from(appMeta).where(eq(appMeta.key, RECEIPT_SALT_META)).get();
+  const cost = db.select().from(appMeta).where(eq(appMeta.key, RECEIPT_SCRYPT_META)).get();
   const intake = get(KEY_IDS.intake);
   const custodian = get(KEY_IDS.custodian);
   const escrow = get(KEY_IDS.escrow);
   if (!intake || !custodian || !escrow || !salt) return null;
-  return { intakePublicKey: intake, custodianPublicKey: custodian, escrowPublicKey: escrow, receiptSalt: Buffer.from(salt.value, 'base64') };
+  return { intakePublicKey: intake, custodianPublicKey: custodian, escrowPublicKey: escrow, receiptSalt: Buffer.from(salt.value, 'base64'), receiptScryptN: cost ? Number(cost.value) : SCRYPT_PARAMS.N };
 }
 
 /** Prints the recovery key once, with the warning an operator needs. */
@@ -56,7 +60,12 @@ export function printRecoveryKey(recoveryKey: string): void {
  * keys are committed: if the process dies in between, the next start makes (and shows) a new one,
  * so a committed escrow key always had its recovery key shown.
  */
-export function ensureInstanceKeys(db: Db, onRecoveryKey: (recoveryKey: string) => void = printRecoveryKey): InstanceKeys {
+export function ensureInstanceKeys(
+  db: Db,
+  onRecoveryKey: (recoveryKey: string) => void = printRecoveryKey,
+  /** Only tests lower this, to run thousands of requests quickly. */
+  receiptScryptN: number = SCRYPT_PARAMS.N,
+): InstanceKeys {
   const existing = load(db);
   if (existing) return existing;
   const escrow = generateKeyPair();
@@ -74,10 +83,12 @@ export function ensureInstanceKeys(db: Db, onRecoveryKey: (recoveryKey: string) 
         { id: KEY_IDS.custodian, publicKey: custodian.publicKey, escrowSealedPrivateKey: seal(escrow.publicKey, custodian.privateKey), createdAt: now },
       ])
       .run();
-    tx.insert(appMeta)
-      .values({ key: RECEIPT_SALT_META, value: salt.toString('base64'), updatedAt: now })
-      .onConflictDoUpdate({ target: appMeta.key, set: { value: salt.toString('base64'), updatedAt: now } })
-      .run();
+    for (const [key, value] of [
+      [RECEIPT_SALT_META, salt.toString('base64')],
+      [RECEIPT_SCRYPT_META, String(receiptScryptN)],
+    ] as const) {
+      tx.insert(appMeta).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } }).run();
+    }
   });
   return load(db)!;
 }

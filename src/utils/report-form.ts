@@ -42,7 +42,7 @@ export function checkStep(form: HTMLFormElement, step: number): Problem[] {
   const problems: Problem[] = [];
   const value = (name: string) => {
     const el = form.elements.namedItem(name);
-    return el && 'value' in el ? String((el as HTMLInputElement).value).trim() : '';
+    return el && 'value' in el ? String((el as unknown as HTMLInputElement).value).trim() : '';
   };
   if (step === 0) {
     if (!form.querySelector('input[name="category"]:checked')) problems.push({ field: 'category', message: '请选择举报类别。' });

@@ -9,7 +9,7 @@ import { RateLimiter } from '../../api/middleware/rate-limit.ts';
 import { RecoveryKeyError, unlockWithRecoveryKey } from '../../api/services/keys.ts';
 import { openByReceipt } from '../../api/services/reports/follow-up.ts';
 import { decideReward, openIdentityAsCustodian, openReportAsIntake, postDepartmentMessage } from '../../api/services/reports/workflow.ts';
-import { JSON_ACCEPT, jpegWithExif, makeApp, reportForm, submit, VALID_FIELDS } from './report-fixtures.ts';
+import { fileOf, JSON_ACCEPT, jpegWithExif, makeApp, reportForm, submit, VALID_FIELDS } from './report-fixtures.ts';
 
 const count = (t: ReturnType<typeof makeApp>, table: string) => t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
 
@@ -51,7 +51,7 @@ describe('POST /api/reports 接口约定', () => {
     ['identity_phone', '12345', '联系电话（identity_phone）'],
   ])('%s=%j 得到 400 和点出字段的中文说明', async (field, value, label) => {
     const before = count(t, 'reports');
-    const extra = field === 'identity_phone' ? { identity_mode: 'real_name', identity_name: '张三' } : {};
+    const extra: Record<string, string> = field === 'identity_phone' ? { identity_mode: 'real_name', identity_name: '张三' } : {};
     const { res, body } = await submit(t.app, reportForm({ ...extra, [field]: value }));
     expect(res.status).toBe(400);
     expect(body.error.field).toBe(field);
@@ -72,20 +72,20 @@ describe('POST /api/reports 接口约定', () => {
 
   it('附件：超过 5 个 400，超过 20 MB 413，按内容而不是文件名判断类型', async () => {
     const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer();
-    const six = Array.from({ length: 6 }, (_, i) => new File([tiny], `${i}.png`));
+    const six = Array.from({ length: 6 }, (_, i) => fileOf(tiny, `${i}.png`));
     let r = await submit(t.app, reportForm({}, six));
     expect(r.res.status).toBe(400);
     expect(r.body.error.field).toBe('files');
-    r = await submit(t.app, reportForm({}, [new File([Buffer.alloc(20 * 1024 * 1024 + 1)], 'big.jpg')]));
+    r = await submit(t.app, reportForm({}, [fileOf(Buffer.alloc(20 * 1024 * 1024 + 1), 'big.jpg')]));
     expect(r.res.status).toBe(413);
     expect(r.body.error.message).toContain('20 MB');
-    r = await submit(t.app, reportForm({}, [new File(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], 'photo.jpg', { type: 'image/jpeg' })]));
+    r = await submit(t.app, reportForm({}, [fileOf('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'photo.jpg', 'image/jpeg')]));
     expect(r.res.status).toBe(400);
     expect(r.body.error.message).toContain('格式不支持');
-    r = await submit(t.app, reportForm({}, [new File(['<html><body>hi</body></html>'], 'x.pdf', { type: 'application/pdf' })]));
+    r = await submit(t.app, reportForm({}, [fileOf('<html><body>hi</body></html>', 'x.pdf', 'application/pdf')]));
     expect(r.res.status).toBe(400);
     // A real PNG named .txt is accepted as a PNG.
-    r = await submit(t.app, reportForm({}, [new File([tiny], 'notes.txt', { type: 'text/plain' })]));
+    r = await submit(t.app, reportForm({}, [fileOf(tiny, 'notes.txt', 'text/plain')]));
     expect(r.res.status).toBe(201);
     expect(r.body.attachments[0].type).toBe('PNG 图片');
   });
@@ -98,7 +98,7 @@ describe('照片隐藏信息', () => {
     expect(photo.includes('SERIAL-CANARY-4711')).toBe(true);
     const before = await sharp(photo).metadata();
     expect(before.exif).toBeDefined();
-    const { res, body } = await submit(t.app, reportForm({}, [new File([photo], '../../etc/IMG_0001.jpg', { type: 'image/jpeg' })]));
+    const { res, body } = await submit(t.app, reportForm({}, [fileOf(photo, '../../etc/IMG_0001.jpg', 'image/jpeg')]));
     expect(res.status).toBe(201);
     const a = body.attachments[0];
     expect(a.name).toBe('IMG_0001.jpg');
@@ -122,7 +122,7 @@ describe('照片隐藏信息', () => {
   it('PDF 原样保存并如实提示隐藏信息可能保留', async () => {
     const t = makeApp();
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Author(AuthorCanary)>>endobj\ntrailer<<>>\n%%EOF\n');
-    const { res, body } = await submit(t.app, reportForm({}, [new File([pdf], 'a.pdf')]));
+    const { res, body } = await submit(t.app, reportForm({}, [fileOf(pdf, 'a.pdf')]));
     expect(res.status).toBe(201);
     expect(body.attachments[0]).toMatchObject({ kind: 'pdf', metadata_may_remain: true });
   });
@@ -130,7 +130,7 @@ describe('照片隐藏信息', () => {
   it('JPEG 与 HTML 拼接的多义文件：重新编码后只剩图片', async () => {
     const t = makeApp();
     const poly = Buffer.concat([await jpegWithExif(16, 16), Buffer.from('<html><script>alert("polyglot")</script></html>')]);
-    const { res, body } = await submit(t.app, reportForm({}, [new File([poly], 'p.jpg')]));
+    const { res, body } = await submit(t.app, reportForm({}, [fileOf(poly, 'p.jpg')]));
     expect(res.status).toBe(201);
     const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
     const opened = await openByReceipt(t.deps, body.receipt);
@@ -199,7 +199,7 @@ describe('查询、留言和奖励', () => {
     const form = new FormData();
     form.set('receipt', receipt);
     form.set('body', '照片见附件。');
-    form.append('files', new File([await jpegWithExif(32, 32)], 'more.jpg'));
+    form.append('files', fileOf(await jpegWithExif(32, 32), 'more.jpg'));
     res = await t.app.request('/api/reports/messages', { method: 'POST', body: form, headers: JSON_ACCEPT });
     expect(res.status).toBe(201);
     res = await t.app.request('/api/reports/messages', { method: 'POST', body: JSON.stringify({ receipt, body: '还有一件事。' }), headers: { ...JSON_ACCEPT, 'content-type': 'application/json' } });
@@ -281,7 +281,7 @@ describe('拿到 DATA_DIR 也看不到内容', () => {
     const t = makeApp();
     const secretText = '夜班长张某某让我们关掉报警器SECRET-TEXT-5521';
     const photo = await jpegWithExif();
-    await submit(t.app, reportForm({ description: secretText, place: '秘密地点PLACE-CANARY', identity_mode: 'real_name', identity_name: '赵六NAME', identity_phone: '13912345678' }, [new File([photo], 'IMG.jpg')]));
+    await submit(t.app, reportForm({ description: secretText, place: '秘密地点PLACE-CANARY', identity_mode: 'real_name', identity_name: '赵六NAME', identity_phone: '13912345678' }, [fileOf(photo, 'IMG.jpg')]));
     t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const files = [join(t.dataDir, 'app.db'), ...readdirSync(join(t.dataDir, 'files')).map((f) => join(t.dataDir, 'files', f))];
     for (const file of files) {

@@ -18,11 +18,11 @@ export interface TestApp {
   deps: { db: Db; store: ReturnType<typeof fileBlobStore>; keys: ReturnType<typeof ensureInstanceKeys> };
 }
 
-export function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number } = {}): TestApp {
+export function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number; fastReceipts?: boolean } = {}): TestApp {
   const dataDir = mkdtempSync(join(tmpdir(), 'report-test-'));
   const db = openDb(dbFile(dataDir));
   let recoveryKey = '';
-  const keys = ensureInstanceKeys(db, (k) => (recoveryKey = k));
+  const keys = ensureInstanceKeys(db, (k) => (recoveryKey = k), options.fastReceipts ? 2 ** 10 : undefined);
   const { app } = createApp({
     db,
     siteDir: join(dataDir, 'no-site'),
@@ -49,9 +49,17 @@ export function reportForm(fields: Record<string, string> = {}, files: File[] = 
 
 export const JSON_ACCEPT = { accept: 'application/json' } as const;
 
-export async function submit(app: TestApp['app'], form: FormData, headers: Record<string, string> = JSON_ACCEPT) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field in the tests
+type Answer = any;
+
+export async function submit(app: TestApp['app'], form: FormData, headers: Record<string, string> = JSON_ACCEPT): Promise<{ res: Response; body: Answer }> {
   const res = await app.request('/api/reports', { method: 'POST', body: form, headers });
-  return { res, body: (res.headers.get('content-type') ?? '').includes('json') ? ((await res.json()) as Record<string, any>) : await res.text() };
+  return { res, body: (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : await res.text() };
+}
+
+/** A File from bytes (Buffer is not a BlobPart under strict DOM typings). */
+export function fileOf(data: Uint8Array | string, name: string, type?: string): File {
+  return new File([typeof data === 'string' ? data : new Uint8Array(data)], name, type ? { type } : {});
 }
 
 /** A JPEG carrying GPS position, device make/model, serial number and owner in its EXIF. */

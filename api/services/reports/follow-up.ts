@@ -40,7 +40,7 @@ interface Opened {
 export async function openByReceipt(deps: IntakeDeps, receiptInput: unknown): Promise<Opened | null> {
   const receipt = normalizeReceipt(receiptInput);
   // Malformed codes still pay for a derivation, so timing does not tell them apart from unknown ones.
-  const secrets = await deriveReceiptSecrets(receipt ?? '00000000000000000000', deps.keys.receiptSalt);
+  const secrets = await deriveReceiptSecrets(receipt ?? '00000000000000000000', deps.keys.receiptSalt, deps.keys.receiptScryptN);
   if (!receipt) return null;
   const row = deps.db.select().from(reports).where(eq(reports.receiptLookup, secrets.lookupHash)).get();
   if (!row) return null;

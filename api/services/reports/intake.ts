@@ -40,7 +40,7 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
   if (files.length > ATTACHMENT_LIMITS.maxFiles) throw new Error('too many files');
   const cleaned = await cleanAll(files);
   const receipt = generateReceipt();
-  const secrets = await deriveReceiptSecrets(receipt, deps.keys.receiptSalt);
+  const secrets = await deriveReceiptSecrets(receipt, deps.keys.receiptSalt, deps.keys.receiptScryptN);
   const reportId = randomId();
   const reportKey = generateKeyPair();
   const receiptSalt = randomBytes(16);
