@@ -228,8 +228,14 @@ export function normalizeReceipt(input: unknown): string | null {
   return new RegExp(`^\\d{${RECEIPT_DIGITS}}$`).test(digits) ? digits : null;
 }
 
-/** scrypt cost: 2^15 × 8 × 128 B = 32 MiB per derivation, tens of milliseconds. */
-export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/**
+ * scrypt cost for receipts: N=2^13, r=8 (8 MiB, tens of milliseconds). A receipt is 20 uniformly
+ * random digits (≈66 bits), not a password a person chose, so stretching is defence in depth rather
+ * than what stops guessing: 2^65 expected tries at even 1 ms each is far beyond reach. A higher cost
+ * would only make every submission and lookup slower for reporters (see `npm run bench`). The cost
+ * is stored per instance (app_meta.receipt_scrypt_n), so it can be raised for new instances.
+ */
+export const SCRYPT_PARAMS = { N: 2 ** 13, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
 export function scrypt(secret: string, salt: Buffer, length: number, params: { N: number; r: number; p: number; maxmem: number } = SCRYPT_PARAMS): Promise<Buffer> {
   return new Promise((resolve, reject) => {
