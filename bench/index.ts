@@ -11,3 +11,5 @@ for (const [name, load] of Object.entries(BENCHES)) {
   if (!run) throw new Error(`基准 ${name} 没有导出运行函数`);
   await run();
 }
+
+export {};

@@ -84,11 +84,11 @@ async function load(make: (i: number) => Promise<Response>, onBody?: (b: unknown
   return { count: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
 }
 
-async function photo1MB(): Promise<Uint8Array> {
+async function photo1MB(): Promise<Uint8Array<ArrayBuffer>> {
   // Noise compresses badly, so a 1200×900 JPEG lands near 1 MB, like a phone photo.
   let q = 94;
   for (;;) {
-    const buf = await sharp({ create: { width: 1200, height: 900, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    const buf = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
       .jpeg({ quality: q })
       .withExif({ IFD0: { Make: 'BenchPhone', Model: 'B1' } })
       .toBuffer();
@@ -104,7 +104,7 @@ function reportForm(photo: Uint8Array, i: number): FormData {
   form.set('township', 'xushang');
   form.set('place', '基准测试地点');
   form.set('description', `基准测试提交第 ${i} 件：安全出口被堵塞。`);
-  form.append('files', new File([photo], 'photo.jpg', { type: 'image/jpeg' }));
+  form.append('files', new File([photo as Uint8Array<ArrayBuffer>], 'photo.jpg', { type: 'image/jpeg' }));
   return form;
 }
 

@@ -8,7 +8,7 @@
  *   POST /report/status/         form {receipt} → status page (HTML, works without JavaScript)
  */
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ATTACHMENT_LIMITS, FIELD_LIMITS } from '../../config/reporting.ts';
 import type { Db } from '../db/client.ts';
@@ -85,11 +85,13 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
     }
   };
 
-  app.use('*', async function noStore(c, next) {
+  // Only the reporter routes themselves: this sub-app is mounted at the root.
+  const noStore: MiddlewareHandler = async function noStore(c, next) {
     await next();
     c.header('Cache-Control', 'no-store');
     c.res.headers.delete('Set-Cookie');
-  });
+  };
+  for (const path of [...UPLOAD_PATHS, '/api/reports/lookup', '/report/status/']) app.post(path, noStore);
 
   const uploadLimit = bodyLimit({
     maxSize: UPLOAD_BODY_LIMIT,

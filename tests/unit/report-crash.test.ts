@@ -17,7 +17,7 @@ interface Acknowledged {
   photo: boolean;
 }
 
-async function submitUntilDead(server: RunningServer, round: number, writer: number, photo: Uint8Array, acked: Acknowledged[], stop: { dead: boolean }) {
+async function submitUntilDead(server: RunningServer, round: number, writer: number, photo: Uint8Array<ArrayBuffer>, acked: Acknowledged[], stop: { dead: boolean }) {
   for (let n = 0; !stop.dead; n++) {
     const description = `崩溃测试 round=${round} writer=${writer} n=${n} ${Math.random().toString(36).slice(2)}`;
     const withPhoto = n % 2 === 0;
