@@ -17,7 +17,12 @@ interface AttachmentSummary {
   name: string;
   kind: 'image' | 'video' | 'pdf';
   type: string;
+  size: number;
   removed: string[];
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** Which step holds each API field, to jump to it when the server refuses one. */
@@ -166,7 +171,10 @@ export function setupReportForm(): void {
               ? `已清除隐藏信息：${a.removed.join('、')}。`
               : '没有发现隐藏信息；图片已重新生成，不含任何附加信息。'
             : `提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。`;
-        li.append(name, ' ', note);
+        const type = document.createElement('span');
+        type.className = 'field-hint';
+        type.textContent = `${a.type}，${sizeText(a.size)}`;
+        li.append(name, ' ', type, note);
         ul.append(li);
       }
       report.replaceChildren(h, ul);
@@ -175,7 +183,10 @@ export function setupReportForm(): void {
     form.hidden = true;
     document.querySelector<HTMLElement>('[data-steps]')!.hidden = true;
     document.getElementById('form-title')!.hidden = true;
+    // The receipt replaces everything below the page title, so it is the first thing seen.
+    document.querySelector<HTMLElement>('[data-report-intro]')!.hidden = true;
     view.hidden = false;
+    window.scrollTo(0, 0);
     view.focus();
   };
 
