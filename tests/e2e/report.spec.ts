@@ -152,3 +152,27 @@ test('举报接口不设 Cookie，回答不缓存', async ({ request }) => {
   const page = await request.get('/report/');
   expect(page.headers()['set-cookie']).toBeUndefined();
 });
+
+test.describe('无障碍（axe）', () => {
+  test.use({ viewport: PHONE });
+  for (const path of ['/report/', '/report/status/']) {
+    test(`${path} 没有 axe 违规`, async ({ page }) => {
+      await page.goto(path);
+      const { default: AxeBuilder } = await import('@axe-core/playwright');
+      const results = await new AxeBuilder({ page }).analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    });
+  }
+
+  test('服务器渲染的状态页没有 axe 违规', async ({ page, request }) => {
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    const res = await request.post('/api/reports', { multipart: { category: 'other', sector: 'other', township: 'unknown', place: '测试地点', description: '这是一条无障碍测试举报。' }, headers: { accept: 'application/json' } });
+    const { receipt } = await res.json();
+    await page.goto('/report/status/');
+    await page.getByLabel('查询码').fill(receipt);
+    await page.getByRole('button', { name: '查看办理情况' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: '举报办理情况' })).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});
