@@ -59,6 +59,7 @@ describe('崩溃测试（SIGKILL）', () => {
       output += server.output();
     }
     expect(acked.length).toBeGreaterThan(ROUNDS);
+    console.log(`崩溃测试：${ROUNDS} 次强杀前共确认 ${acked.length} 件举报`);
 
     // Restart and open every acknowledged report with its receipt (the real lookup route).
     const server = await startServer(dataDir, { RATE_LIMITS: 'off' });
