@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { dbFile, openDb } from './db/client.ts';
 import { ConfigError, parseEnv } from './env.ts';
+import { fileBlobStore } from './services/blob-store.ts';
+import { sweepOrphanBlobs } from './services/reports/workflow.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
 export function startServer() {
@@ -18,7 +20,15 @@ export function startServer() {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDb(dbFile(config.dataDir));
-  const { app } = createApp({ db, siteDir: config.siteDir, dataDir: config.dataDir });
+  const { app } = createApp({
+    db,
+    siteDir: config.siteDir,
+    dataDir: config.dataDir,
+    reporting: config.rateLimits ? {} : { limits: {} },
+  });
+  // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
+  const swept = sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
+  if (swept) console.log(`已清理 ${swept} 个未完成提交留下的临时附件文件。`);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`商河安全已启动：http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);

@@ -1,6 +1,7 @@
 // `npm run bench [name…]`: runs every benchmark, or only those named (guides, reports, quiz).
 const BENCHES: Record<string, () => Promise<{ default?: unknown } & Record<string, unknown>>> = {
   guides: () => import('./guides.ts'),
+  reports: () => import('./reports.ts'),
 };
 
 const wanted = process.argv.slice(2);
@@ -11,3 +12,5 @@ for (const [name, load] of Object.entries(BENCHES)) {
   if (!run) throw new Error(`基准 ${name} 没有导出运行函数`);
   await run();
 }
+
+export {};
