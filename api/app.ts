@@ -1,11 +1,15 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
+import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
+import { fileBlobStore } from './services/blob-store.ts';
+import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
 import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
 import { PageShell } from './views/shell.ts';
@@ -16,6 +20,14 @@ export interface AppDeps {
   siteDir: string;
   /** Data directory (database and encrypted files). */
   dataDir: string;
+  reporting?: {
+    /** Per-address limits per hour; pass {} to disable (benchmarks, crash test). */
+    limits?: Record<string, number>;
+    /** Receives the recovery key on first start (default: printed once to the console). */
+    onRecoveryKey?: (recoveryKey: string) => void;
+    /** Minimum duration of receipt lookups, so right and wrong codes take the same time. */
+    lookupFloorMs?: number;
+  };
   /** Quizzes: question bank, retention of class sessions (defaults load content/questions, 7 days). */
   quiz?: QuizOptions;
 }
@@ -38,16 +50,36 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   app.use('*', securityHeaders(loadScriptHashes(deps.siteDir)));
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: DEFAULT_BODY_LIMIT,
-      onError: (c) => c.json({ error: { code: 'too_large', message: MESSAGES.tooLarge } }, 413),
-    }),
-  );
+  const defaultLimit = bodyLimit({
+    maxSize: DEFAULT_BODY_LIMIT,
+    onError: (c) =>
+      c.req.path.startsWith('/api/')
+        ? c.json({ error: { code: 'too_large', message: MESSAGES.tooLarge } }, 413)
+        : c.html(shell.error('提交的内容太大', MESSAGES.tooLarge), 413),
+  });
+  // Upload routes declare their own, larger limit (api/routes/reports.ts).
+  const limitBodies: MiddlewareHandler = function defaultBodyLimit(c, next) {
+    if (c.req.method === 'POST' && UPLOAD_PATHS.includes(c.req.path)) return next();
+    return defaultLimit(c, next);
+  };
+  app.use('/api/*', limitBodies);
+  app.use('/report/*', limitBodies);
 
   app.route('/api', healthRoutes(deps.db));
   app.route('/', quizRoutes({ db: deps.db, shell, quiz: deps.quiz }));
+
+  const keys = ensureInstanceKeys(deps.db, deps.reporting?.onRecoveryKey);
+  app.route(
+    '/',
+    reportRoutes({
+      db: deps.db,
+      store: fileBlobStore(deps.dataDir),
+      keys,
+      shell,
+      limiter: new RateLimiter({ windowMs: 3600_000, limits: deps.reporting?.limits ?? { ...DEFAULT_REPORT_LIMITS } }),
+      ...(deps.reporting?.lookupFloorMs !== undefined ? { lookupFloorMs: deps.reporting.lookupFloorMs } : {}),
+    }),
+  );
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
 

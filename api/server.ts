@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { dbFile, openDb } from './db/client.ts';
 import { ConfigError, parseEnv } from './env.ts';
+import { fileBlobStore } from './services/blob-store.ts';
+import { sweepOrphanBlobs } from './services/reports/workflow.ts';
 import { ContentError } from '../content/schemas/friendly-errors.ts';
 import { QuestionBank } from './services/quiz/bank.ts';
 import { startQuizPurge } from './services/quiz/purge.ts';
@@ -31,8 +33,16 @@ export function startServer() {
     }
     throw e;
   }
-  const quiz = { bank, retentionDays: config.quizRetentionDays };
-  const { app } = createApp({ db, siteDir: config.siteDir, dataDir: config.dataDir, quiz });
+  const { app } = createApp({
+    db,
+    siteDir: config.siteDir,
+    dataDir: config.dataDir,
+    reporting: config.rateLimits ? {} : { limits: {} },
+    quiz: { bank, retentionDays: config.quizRetentionDays },
+  });
+  // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
+  const swept = sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
+  if (swept) console.log(`已清理 ${swept} 个未完成提交留下的临时附件文件。`);
   const stopQuizPurge = startQuizPurge(db);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

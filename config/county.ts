@@ -10,8 +10,14 @@ export interface Township {
 }
 
 /**
- * 1 街道 + 11 镇 + 商河经济开发区 (see FACTS.md; the report helper re-checks against the county's
- * published 行政区划). "unknown" lets a reporter file without naming the township.
+ * 1 街道 + 11 镇 + 商河经济开发区. "unknown" lets a reporter file without naming the township.
+ *
+ * Checked 2026-11-29 (report work, issue 6): the names and the count "1 个街道、11 个镇" agree across
+ * the public gazetteer pages found (e.g. gb1.cn/address_info/370126 — 统计用区划代码 370126,
+ * "2018年，商河县下辖1个街道、11个镇", county seat 许商街道; 白桥镇 "2011年10月撤乡设镇";
+ * 殷巷镇 code 370126103). These are secondary sources: the county government's own 行政区划 page
+ * (shanghe.gov.cn) was not reachable from the search tools, so confirm there before publishing
+ * township statistics. No change to the list was needed.
  */
 export const TOWNSHIPS: readonly Township[] = [
   { code: 'xushang', name: '许商街道' },

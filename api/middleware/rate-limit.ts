@@ -1,73 +1,72 @@
-import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+/**
+ * Rate limits without tracking: counters live only in memory, keyed by HMAC(secret, client address)
+ * with a random secret that is replaced — and every counter discarded — at the end of each window.
+ * The address itself is never stored, logged or kept past the request.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
-/**
- * In-memory fixed-window rate limiter. Clients are keyed by HMAC(rotating secret, address): no IP
- * address is ever stored, and when the secret rotates every counter is discarded with it.
- */
+export interface RateLimiterOptions {
+  windowMs: number;
+  /** Allowed requests per window and bucket; 0 disables a bucket's limit. */
+  limits: Record<string, number>;
+  now?: () => number;
+}
+
 export class RateLimiter {
-  private secret: KeyObject = createSecretKey(randomBytes(32));
-  private rotatedAt: number;
-  private readonly counters = new Map<string, { count: number; resetAt: number }>();
-  private readonly rotateMs: number;
-  private readonly now: () => number;
+  private secret = randomBytes(32);
+  private counters = new Map<string, number>();
+  private windowStart: number;
+  private readonly opts: RateLimiterOptions;
 
-  constructor(opts: { rotateMs?: number; now?: () => number } = {}) {
-    this.rotateMs = opts.rotateMs ?? 60 * 60 * 1000;
-    this.now = opts.now ?? Date.now;
-    this.rotatedAt = this.now();
+  constructor(opts: RateLimiterOptions) {
+    this.opts = opts;
+    this.windowStart = this.now();
   }
 
-  private rotateIfDue(now: number): void {
-    if (now - this.rotatedAt < this.rotateMs) return;
-    this.secret = createSecretKey(randomBytes(32));
-    this.counters.clear();
-    this.rotatedAt = now;
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
   }
 
-  /** Opaque key for a client address, valid until the next rotation. */
-  clientKey(address: string): string {
-    this.rotateIfDue(this.now());
-    return createHmac('sha256', this.secret).update(address).digest('base64url').slice(0, 22);
-  }
-
-  /** Counts one event; false when the client has used up `limit` events in the current window. */
-  hit(bucket: string, client: string, limit: number, windowMs: number): boolean {
-    const now = this.now();
-    this.rotateIfDue(now);
-    const key = `${bucket}:${client}`;
-    let entry = this.counters.get(key);
-    if (!entry || entry.resetAt <= now) {
-      if (this.counters.size > 50_000) this.sweep(now);
-      entry = { count: 0, resetAt: now + windowMs };
-      this.counters.set(key, entry);
+  private rotateIfDue(): void {
+    if (this.now() - this.windowStart >= this.opts.windowMs) {
+      this.secret = randomBytes(32);
+      this.counters = new Map();
+      this.windowStart = this.now();
     }
-    entry.count++;
-    return entry.count <= limit;
   }
 
-  /** True when the client has already used up the bucket (checks without counting). */
-  exhausted(bucket: string, client: string, limit: number): boolean {
-    const entry = this.counters.get(`${bucket}:${client}`);
-    return !!entry && entry.resetAt > this.now() && entry.count >= limit;
+  /** Counts one request; false when the bucket's limit for this address is used up. */
+  hit(bucket: string, address: string): boolean {
+    const limit = this.opts.limits[bucket] ?? 0;
+    if (limit <= 0) return true;
+    this.rotateIfDue();
+    const key = createHmac('sha256', this.secret).update(bucket).update('\0').update(address).digest('base64url');
+    const n = (this.counters.get(key) ?? 0) + 1;
+    this.counters.set(key, n);
+    return n <= limit;
   }
 
-  private sweep(now: number): void {
-    for (const [k, v] of this.counters) if (v.resetAt <= now) this.counters.delete(k);
-  }
-
-  /** Number of live counters (for tests). */
+  /** Number of distinct keys held (for tests: nothing else is observable). */
   get size(): number {
     return this.counters.size;
   }
-}
 
-/** The connecting socket's address, or "local" under app.request() in tests. Never logged or stored. */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'local';
-  } catch {
-    return 'local';
+  /** Minutes until counters reset, for the refusal message. */
+  minutesLeft(): number {
+    return Math.max(1, Math.ceil((this.opts.windowMs - (this.now() - this.windowStart)) / 60_000));
   }
 }
+
+/** The TCP peer address for the limiter only; '' when unknown (in-process tests). */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Default limits per address per hour: generous for people, tight for scripts. */
+export const DEFAULT_REPORT_LIMITS = { submit: 20, lookup: 60, message: 30 } as const;

@@ -5,7 +5,8 @@ import { QUIZ_AUDIENCE_CODES } from '../../config/taxonomy.ts';
 import type { Db } from '../db/client.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import { UserError } from '../errors.ts';
-import { clientAddress, RateLimiter } from '../middleware/rate-limit.ts';
+import { clientAddress } from '../middleware/rate-limit.ts';
+import { QuizRateLimiter } from '../middleware/quiz-rate-limit.ts';
 import { QuestionBank, setTitle } from '../services/quiz/bank.ts';
 import {
   classCsv,
@@ -31,7 +32,7 @@ export interface QuizOptions {
   bank?: QuestionBank;
   /** Days after which a class session and all its data are deleted. */
   retentionDays?: number;
-  limiter?: RateLimiter;
+  limiter?: QuizRateLimiter;
   now?: () => Date;
 }
 
@@ -158,7 +159,7 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   const { db, shell } = deps;
   const bank = deps.quiz?.bank ?? QuestionBank.load();
   const retentionDays = deps.quiz?.retentionDays ?? 7;
-  const limiter = deps.quiz?.limiter ?? new RateLimiter();
+  const limiter = deps.quiz?.limiter ?? new QuizRateLimiter();
   const now = deps.quiz?.now ?? (() => new Date());
   // Every write goes through one group-commit queue: durable, and cheap when a whole class submits at once.
   const writes = new GroupCommit(db.$client);

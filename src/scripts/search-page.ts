@@ -77,21 +77,26 @@ async function main() {
   input.value = params.get('q') ?? '';
   const selects = FILTER_KEYS.map((k) => form.querySelector<HTMLSelectElement>(`select[data-filter="${k}"]`)!);
 
-  let pf: Pagefind;
-  try {
-    pf = await loadPagefind();
-  } catch {
-    status.textContent = '搜索功能暂时无法使用，请按对象或领域浏览安全知识。';
-    return;
-  }
-  const available = await pf.filters();
-  selects.forEach((select, i) => {
-    const key = FILTER_KEYS[i]!;
-    for (const value of Object.keys(available[key] ?? {}).sort((a, b) => a.localeCompare(b, 'zh-CN'))) {
-      select.append(el('option', { value, textContent: value }));
+  // Pagefind (its program, index entry and filters) loads only once there is something to search.
+  let pf: Pagefind | null = null;
+  async function ready(): Promise<Pagefind | null> {
+    if (pf) return pf;
+    try {
+      pf = await loadPagefind();
+    } catch {
+      status!.textContent = '搜索功能暂时无法使用，请按对象或领域浏览安全知识。';
+      return null;
     }
-    select.value = params.get(key) ?? '';
-  });
+    const available = await pf.filters();
+    selects.forEach((select, i) => {
+      const key = FILTER_KEYS[i]!;
+      for (const value of Object.keys(available[key] ?? {}).sort((a, b) => a.localeCompare(b, 'zh-CN'))) {
+        select.append(el('option', { value, textContent: value }));
+      }
+      select.value = params.get(key) ?? '';
+    });
+    return pf;
+  }
 
   let results: PagefindResult[] = [];
   let shown = 0;
@@ -112,6 +117,7 @@ async function main() {
 
   async function run() {
     const q = input.value.trim();
+    if (q) await ready();
     const filters: Record<string, string> = {};
     selects.forEach((s, i) => {
       if (s.value) filters[FILTER_KEYS[i]!] = s.value;
@@ -130,7 +136,9 @@ async function main() {
       return;
     }
     status!.textContent = '正在搜索……';
-    results = await searchMerged(pf, q, filters);
+    const engine = await ready();
+    if (!engine) return;
+    results = await searchMerged(engine, q, filters);
     if (results.length === 0) {
       status!.textContent = `没有找到与"${q}"有关的内容。`;
       empty!.hidden = false;
@@ -146,6 +154,8 @@ async function main() {
   });
   selects.forEach((s) => s.addEventListener('change', () => void run()));
   more.addEventListener('click', () => void showMore());
+  // Warm up while the reader is still typing.
+  input.addEventListener('focus', () => void ready(), { once: true });
   await run();
 }
 

@@ -1,0 +1,88 @@
+/**
+ * Filing a report. Order matters for "nothing acknowledged is ever lost": validate, clean the files,
+ * encrypt, write and fsync the blobs, then commit one SQLite transaction (synchronous=FULL); only then
+ * is the receipt returned. A refused request leaves nothing behind.
+ */
+import { ATTACHMENT_LIMITS } from '../../../config/reporting.ts';
+import { boxEncrypt, deriveReceiptSecrets, generateKeyPair, generateReceipt, randomBytes, randomId, seal, sealJson } from '../../crypto/index.ts';
+import type { Db } from '../../db/client.ts';
+import { reportEvents, reportFiles, reportIdentities, reportKeyGrants, reports } from '../../db/schema.ts';
+import type { BlobStore } from '../blob-store.ts';
+import type { InstanceKeys } from '../keys.ts';
+import { cleanAttachment, type CleanAttachment } from './attachments.ts';
+import { dayOf, discardStaged, dueDay, stageFiles, type AttachmentSummary } from './shared.ts';
+import type { ReportInput } from './validation.ts';
+
+export interface ReportContent {
+  place: string;
+  description: string;
+  observedAt: string | null;
+}
+
+export interface IntakeDeps {
+  db: Db;
+  store: BlobStore;
+  keys: InstanceKeys;
+}
+
+export interface FiledReport {
+  receipt: string;
+  attachments: AttachmentSummary[];
+}
+
+export async function cleanAll(files: File[]): Promise<CleanAttachment[]> {
+  const out: CleanAttachment[] = [];
+  for (const [i, f] of files.entries()) out.push(await cleanAttachment(f, i));
+  return out;
+}
+
+export async function fileReport(deps: IntakeDeps, input: ReportInput, files: File[]): Promise<FiledReport> {
+  if (files.length > ATTACHMENT_LIMITS.maxFiles) throw new Error('too many files');
+  const cleaned = await cleanAll(files);
+  const receipt = generateReceipt();
+  const secrets = await deriveReceiptSecrets(receipt, deps.keys.receiptSalt, deps.keys.receiptScryptN);
+  const reportId = randomId();
+  const reportKey = generateKeyPair();
+  const receiptSalt = randomBytes(16);
+  const content: ReportContent = { place: input.place, description: input.description, observedAt: input.observedAt };
+  const today = dayOf();
+
+  const staged = await stageFiles(deps.store, reportKey.publicKey, cleaned);
+  try {
+    deps.db.transaction((tx) => {
+      tx.insert(reports)
+        .values({
+          id: reportId,
+          receiptLookup: secrets.lookupHash,
+          receiptSalt,
+          category: input.category,
+          sector: input.sector,
+          township: input.township,
+          status: 'received',
+          realName: input.identity !== null,
+          createdOn: today,
+          updatedOn: today,
+          dueOn: dueDay(today),
+          publicKey: reportKey.publicKey,
+          sealedContent: sealJson(reportKey.publicKey, content),
+          reporterKeyBox: boxEncrypt(secrets.keyFor(receiptSalt), reportKey.privateKey, reportId),
+        })
+        .run();
+      tx.insert(reportKeyGrants)
+        .values({ reportId, recipient: 'intake', sealedPrivateKey: seal(deps.keys.intakePublicKey, reportKey.privateKey), createdOn: today })
+        .run();
+      if (input.identity) {
+        // Sealed to the identity custodian only: the report key (and so every handler) cannot open it.
+        tx.insert(reportIdentities).values({ reportId, sealedIdentity: sealJson(deps.keys.custodianPublicKey, input.identity), createdOn: today }).run();
+      }
+      tx.insert(reportEvents).values({ reportId, status: 'received', actor: 'system', sealedNote: null, createdOn: today }).run();
+      for (const s of staged) {
+        tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today }).run();
+      }
+    });
+  } catch (e) {
+    discardStaged(deps.store, staged);
+    throw e;
+  }
+  return { receipt, attachments: staged.map((s) => s.summary) };
+}

@@ -1,0 +1,97 @@
+import { ATTACHMENT_TYPES, HANDLING_DAYS, type AttachmentMime } from '../../../config/reporting.ts';
+import { encryptFileChunks, randomId, randomKey, sealJson } from '../../crypto/index.ts';
+import type { BlobStore } from '../blob-store.ts';
+import type { CleanAttachment } from './attachments.ts';
+
+const DAY_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Calendar day in Beijing time (YYYY-MM-DD): the only time precision stored for reporters. */
+export function dayOf(date: Date = new Date()): string {
+  return DAY_FORMAT.format(date);
+}
+
+export function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function dueDay(createdOn: string): string {
+  return addDays(createdOn, HANDLING_DAYS);
+}
+
+/** What is sealed next to each blob: the file key and what the reporter and handlers need to know. */
+export interface FileMeta {
+  key: string;
+  name: string;
+  mime: AttachmentMime;
+  kind: 'image' | 'video' | 'pdf';
+  size: number;
+  removed: string[];
+  metadataMayRemain: boolean;
+}
+
+export interface StagedFile {
+  id: string;
+  blobName: string;
+  sealedMeta: Buffer;
+  summary: AttachmentSummary;
+}
+
+
+/** What the reporter is shown about each stored attachment. */
+export interface AttachmentSummary {
+  name: string;
+  kind: 'image' | 'video' | 'pdf';
+  type: string;
+  size: number;
+  removed: string[];
+  metadata_may_remain: boolean;
+}
+
+export function summaryOf(meta: Omit<FileMeta, 'key'>): AttachmentSummary {
+  return {
+    name: meta.name,
+    kind: meta.kind,
+    type: ATTACHMENT_TYPES[meta.mime]?.label ?? meta.mime,
+    size: meta.size,
+    removed: meta.removed,
+    metadata_may_remain: meta.metadataMayRemain,
+  };
+}
+
+/**
+ * Encrypts each attachment with its own key, writes and fsyncs the blobs and their directory, and
+ * returns the rows to insert. On failure, blobs written so far are removed.
+ */
+export async function stageFiles(store: BlobStore, reportPublicKey: Buffer, files: CleanAttachment[]): Promise<StagedFile[]> {
+  const staged: StagedFile[] = [];
+  try {
+    for (const f of files) {
+      const key = randomKey();
+      const blobName = randomId();
+      // Counted as staged before writing, so a failed write is cleaned up too.
+      const entry = { id: randomId(), blobName } as StagedFile;
+      staged.push(entry);
+      await store.write(blobName, encryptFileChunks(key, f.data));
+      const meta: FileMeta = { key: key.toString('base64'), name: f.name, mime: f.mime, kind: f.kind, size: f.data.length, removed: f.removed, metadataMayRemain: f.metadataMayRemain };
+      entry.sealedMeta = sealJson(reportPublicKey, meta);
+      entry.summary = summaryOf(meta);
+    }
+    if (staged.length) await store.syncDir();
+    return staged;
+  } catch (e) {
+    discardStaged(store, staged);
+    throw e;
+  }
+}
+
+export function discardStaged(store: BlobStore, staged: StagedFile[]): void {
+  for (const s of staged) {
+    try {
+      store.remove(s.blobName);
+    } catch {
+      /* best effort; orphans are swept at start */
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// "Nothing acknowledged is ever lost": submit continuously, SIGKILL the server at random moments
+// several times, restart, and check that every receipt returned before each kill still opens its
+// report (with its photo), and that SQLite's integrity check passes.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { jpegWithExif, startServer, VALID_FIELDS, type RunningServer } from './report-fixtures.ts';
+
+const ROUNDS = 4;
+const WRITERS = 6;
+
+interface Acknowledged {
+  receipt: string;
+  description: string;
+  photo: boolean;
+}
+
+async function submitUntilDead(server: RunningServer, round: number, writer: number, photo: Uint8Array<ArrayBuffer>, acked: Acknowledged[], stop: { dead: boolean }) {
+  for (let n = 0; !stop.dead; n++) {
+    const description = `崩溃测试 round=${round} writer=${writer} n=${n} ${Math.random().toString(36).slice(2)}`;
+    const withPhoto = n % 2 === 0;
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ ...VALID_FIELDS, description })) form.set(k, v);
+    if (withPhoto) form.append('files', new File([photo], `p${n}.jpg`));
+    try {
+      const res = await fetch(`${server.base}/api/reports`, { method: 'POST', body: form, headers: { accept: 'application/json' } });
+      if (res.status !== 201) throw new Error(`unexpected ${res.status}: ${await res.text()}`);
+      const { receipt } = (await res.json()) as { receipt: string };
+      acked.push({ receipt, description, photo: withPhoto });
+    } catch (e) {
+      if (stop.dead) return;
+      throw e;
+    }
+  }
+}
+
+describe('崩溃测试（SIGKILL）', () => {
+  it(`连续提交中随机强杀 ${ROUNDS} 次：杀之前确认过的举报都还在，数据库完整`, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'report-crash-'));
+    const photo = new Uint8Array(await jpegWithExif(640, 480));
+    const acked: Acknowledged[] = [];
+    let output = '';
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const server = await startServer(dataDir, { RATE_LIMITS: 'off' });
+      const stop = { dead: false };
+      const before = acked.length;
+      const writers = Array.from({ length: WRITERS }, (_, w) => submitUntilDead(server, round, w, photo, acked, stop));
+      // Kill at a random moment once this round has acknowledged something.
+      const delay = 300 + Math.random() * 1200;
+      const started = Date.now();
+      while (Date.now() - started < delay || acked.length === before) await new Promise((r) => setTimeout(r, 20));
+      stop.dead = true;
+      server.proc.kill('SIGKILL');
+      await new Promise((r) => server.proc.once('exit', r));
+      await Promise.all(writers);
+      output += server.output();
+    }
+    expect(acked.length).toBeGreaterThan(ROUNDS);
+    console.log(`崩溃测试：${ROUNDS} 次强杀前共确认 ${acked.length} 件举报`);
+
+    // Restart and open every acknowledged report with its receipt (the real lookup route).
+    const server = await startServer(dataDir, { RATE_LIMITS: 'off' });
+    const missing: string[] = [];
+    const queue = [...acked];
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        for (let a = queue.shift(); a; a = queue.shift()) {
+          const res = await fetch(`${server.base}/api/reports/lookup`, { method: 'POST', body: JSON.stringify({ receipt: a.receipt }), headers: { 'content-type': 'application/json' } });
+          if (res.status !== 200) {
+            missing.push(`${a.description}: ${res.status}`);
+            continue;
+          }
+          const view = (await res.json()) as { description: string; attachments: unknown[] };
+          if (view.description !== a.description || view.attachments.length !== (a.photo ? 1 : 0)) missing.push(`${a.description}: 内容不符`);
+        }
+      }),
+    );
+    server.proc.kill('SIGTERM');
+    await new Promise((r) => server.proc.once('exit', r));
+    expect(missing, `确认过却丢失的举报（共 ${acked.length} 件）`).toEqual([]);
+    expect(output).not.toMatch(/\[error\]/);
+
+    const db = new Database(join(dataDir, 'app.db'));
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      const files = (db.prepare('select count(*) as n from report_files').get() as { n: number }).n;
+      // Blobs of interrupted, never-acknowledged requests were swept at restart.
+      expect(readdirSync(join(dataDir, 'files')).length).toBe(files);
+    } finally {
+      db.close();
+    }
+  }, 90_000);
+});

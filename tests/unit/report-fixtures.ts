@@ -1,0 +1,118 @@
+/** Shared fixtures for the report tests: an app on a temporary DATA_DIR, forms and photos. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { createApp } from '../../api/app.ts';
+import { dbFile, openDb, type Db } from '../../api/db/client.ts';
+import { fileBlobStore } from '../../api/services/blob-store.ts';
+import { ensureInstanceKeys } from '../../api/services/keys.ts';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>['app'];
+  db: Db;
+  dataDir: string;
+  recoveryKey: string;
+  deps: { db: Db; store: ReturnType<typeof fileBlobStore>; keys: ReturnType<typeof ensureInstanceKeys> };
+}
+
+export function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number; fastReceipts?: boolean } = {}): TestApp {
+  const dataDir = mkdtempSync(join(tmpdir(), 'report-test-'));
+  const db = openDb(dbFile(dataDir));
+  let recoveryKey = '';
+  const keys = ensureInstanceKeys(db, (k) => (recoveryKey = k), options.fastReceipts ? 2 ** 10 : undefined);
+  const { app } = createApp({
+    db,
+    siteDir: join(dataDir, 'no-site'),
+    dataDir,
+    reporting: { limits: options.limits ?? {}, lookupFloorMs: options.lookupFloorMs ?? 0 },
+  });
+  return { app, db, dataDir, recoveryKey, deps: { db, store: fileBlobStore(dataDir), keys } };
+}
+
+export const VALID_FIELDS = {
+  category: 'major_hazard',
+  sector: 'hazardous_chemicals',
+  township: 'kaifaqu',
+  place: '开发区某化工企业储罐区',
+  description: '储罐区的可燃气体报警器全部关闭，夜班没有人巡检。',
+} as const;
+
+export function reportForm(fields: Record<string, string> = {}, files: File[] = []): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ ...VALID_FIELDS, ...fields })) form.set(k, v);
+  for (const f of files) form.append('files', f);
+  return form;
+}
+
+export const JSON_ACCEPT = { accept: 'application/json' } as const;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field in the tests
+type Answer = any;
+
+export async function submit(app: TestApp['app'], form: FormData, headers: Record<string, string> = JSON_ACCEPT): Promise<{ res: Response; body: Answer }> {
+  const res = await app.request('/api/reports', { method: 'POST', body: form, headers });
+  return { res, body: (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : await res.text() };
+}
+
+/** A File from bytes (Buffer is not a BlobPart under strict DOM typings). */
+export function fileOf(data: Uint8Array | string, name: string, type?: string): File {
+  return new File([typeof data === 'string' ? data : new Uint8Array(data)], name, type ? { type } : {});
+}
+
+/** A JPEG carrying GPS position, device make/model, serial number and owner in its EXIF. */
+export async function jpegWithExif(width = 320, height = 240): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#3a6' } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: 'CanaryMake', Model: 'CanaryModel X1', Artist: 'OwnerCanary', Copyright: 'CopyCanary' },
+      IFD2: { BodySerialNumber: 'SERIAL-CANARY-4711', CameraOwnerName: 'OwnerNameCanary', DateTimeOriginal: '2026:11:01 08:00:00' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 18/1 30/1', GPSLongitudeRef: 'E', GPSLongitude: '117/1 9/1 0/1' },
+    })
+    .toBuffer();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  proc: ChildProcess;
+  port: number;
+  output: () => string;
+  base: string;
+}
+
+/** Starts the real server process (api/server.ts) and waits until /api/health answers. */
+export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['api/server.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: join(dataDir, 'no-site'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`server exited:\n${out}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return { proc, port, output: () => out, base };
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`server not ready:\n${out}`);
+}

@@ -1,0 +1,107 @@
+// The privacy guarantees, against the real server process: nothing about the client (address, user
+// agent) reaches the database, the files or the server's output, and reporter routes set no cookie.
+import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileOf, jpegWithExif, startServer, VALID_FIELDS, type RunningServer } from './report-fixtures.ts';
+
+// A loopback address of our own, so it cannot be confused with "127.0.0.1" in the startup banner.
+const CLIENT_ADDRESS = '127.0.0.77';
+const USER_AGENT = 'PrivacyProbe/9.9 (Linux; Android 14; UA-CANARY-7731)';
+const FORWARDED_FOR = '198.51.100.23';
+const SECRET_TEXT = '车间主任说不许报，隐患原文CANARY-TEXT-9034';
+
+/** A request from CLIENT_ADDRESS with an identifying user agent and proxy headers. */
+function send(server: RunningServer, path: string, body: Buffer, contentType: string, accept = 'application/json'): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        localAddress: CLIENT_ADDRESS,
+        path,
+        method: 'POST',
+        headers: {
+          'content-type': contentType,
+          'content-length': body.length,
+          'user-agent': USER_AGENT,
+          'x-forwarded-for': FORWARDED_FOR,
+          'x-real-ip': FORWARDED_FOR,
+          accept,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function multipart(fields: Record<string, string>, file?: { name: string; data: Buffer }): Promise<{ body: Buffer; type: string }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (file) form.append('files', fileOf(file.data, file.name));
+  const res = new Response(form);
+  return { body: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type')! };
+}
+
+describe('隐私：真实服务进程', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'report-privacy-'));
+  let server: RunningServer;
+
+  afterAll(() => {
+    server?.proc.kill('SIGKILL');
+  });
+
+  it('不保存、不记录客户端地址和 UA，不设 Cookie，DATA_DIR 里没有明文', async () => {
+    server = await startServer(dataDir);
+    const photo = await jpegWithExif();
+    const report = await multipart(
+      { ...VALID_FIELDS, description: SECRET_TEXT, identity_mode: 'real_name', identity_name: '孙七CANARY', identity_phone: '13700001111' },
+      { name: 'IMG_CANARY.jpg', data: photo },
+    );
+    const filed = await send(server, '/api/reports', report.body, report.type);
+    expect(filed.status).toBe(201);
+    expect(filed.headers['set-cookie']).toBeUndefined();
+    const { receipt } = JSON.parse(filed.text) as { receipt: string };
+
+    const looked = await send(server, '/api/reports/lookup', Buffer.from(JSON.stringify({ receipt })), 'application/json');
+    expect(looked.status).toBe(200);
+    expect(looked.headers['set-cookie']).toBeUndefined();
+    const wrong = await send(server, '/api/reports/lookup', Buffer.from(JSON.stringify({ receipt: '11112222333344445555' })), 'application/json');
+    expect(wrong.status).toBe(404);
+    const reply = await multipart({ receipt, body: '补充说明CANARY-REPLY' });
+    expect((await send(server, '/api/reports/messages', reply.body, reply.type)).status).toBe(201);
+    const page = await send(server, '/report/status/', Buffer.from(new URLSearchParams({ receipt }).toString()), 'application/x-www-form-urlencoded', 'text/html');
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    // A refused request and a broken one: the error path must not log the request either.
+    const bad = await multipart({ ...VALID_FIELDS, category: 'nope' });
+    expect((await send(server, '/api/reports', bad.body, bad.type)).status).toBe(400);
+    expect((await send(server, '/api/reports', Buffer.from('--x\r\nbroken'), 'multipart/form-data; boundary=x')).status).toBe(400);
+
+    // Stop gracefully so the WAL is checkpointed into app.db, then read every byte the server left.
+    server.proc.kill('SIGTERM');
+    await new Promise((r) => server.proc.once('exit', r));
+    const output = server.output();
+    const dataFiles = [...readdirSync(dataDir).filter((f) => f.startsWith('app.db')).map((f) => join(dataDir, f)), ...readdirSync(join(dataDir, 'files')).map((f) => join(dataDir, 'files', f))];
+    expect(dataFiles.length).toBeGreaterThanOrEqual(2);
+    const identifying = [CLIENT_ADDRESS, USER_AGENT, 'UA-CANARY-7731', 'PrivacyProbe', FORWARDED_FOR, receipt];
+    const content = [SECRET_TEXT, 'CANARY-TEXT-9034', '孙七CANARY', '13700001111', 'IMG_CANARY', 'CANARY-REPLY', 'SERIAL-CANARY-4711', 'CanaryMake', VALID_FIELDS.place];
+    for (const needle of identifying) expect(output, `服务器输出里有 ${needle}`).not.toContain(needle);
+    for (const needle of [...identifying, ...content]) {
+      for (const file of dataFiles) {
+        const bytes = readFileSync(file);
+        expect(bytes.includes(Buffer.from(needle)), `${needle} 出现在 ${file}`).toBe(false);
+        // Also as UTF-16 and hex, in case a driver stored it differently.
+        expect(bytes.includes(Buffer.from(needle, 'utf16le')), `${needle}（UTF-16）出现在 ${file}`).toBe(false);
+      }
+    }
+  }, 60_000);
+});
