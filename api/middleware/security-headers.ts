@@ -18,12 +18,6 @@ export const PERMISSIONS_POLICY = [
 ].join(', ');
 
 /**
- * The one inline <style> Astro emits on pages with islands:
- * `astro-island,astro-slot,astro-static-slot{display:contents}`. Allowed by hash, nothing else inline.
- */
-export const ASTRO_ISLAND_STYLE_HASH = 'sha256-vv9IoKo7BSLbWcUHr3tNmfNVmm5L/9Cfn2H6LMk7/ow=';
-
-/**
  * Content-Security-Policy: only this origin, no inline script except the exact hashes Astro's
  * build emitted for that page, WebAssembly allowed for Pagefind, never framed.
  */
@@ -32,7 +26,8 @@ export function contentSecurityPolicy(scriptHashes: readonly string[] = []): str
   return [
     "default-src 'self'",
     `script-src ${scripts}`,
-    `style-src 'self' '${ASTRO_ISLAND_STYLE_HASH}'`,
+    // No inline styles at all: postbuild removes the one Astro adds for islands (global.css has it).
+    "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",

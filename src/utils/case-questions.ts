@@ -34,18 +34,6 @@ export function relatedQuestions(c: CaseData, questions: readonly Question[], li
   return picked;
 }
 
-/** The topic most of the picked questions share: the practice set to offer on /quiz/. */
-export function practiceTopic(questions: readonly Question[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const q of questions) for (const t of q.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh-CN'))[0]?.[0];
-}
-
-/** Link to practise a topic on /quiz/ (query: topic=<topic>). */
-export function practiceHref(topic: string | undefined): string {
-  return topic ? `/quiz/?topic=${encodeURIComponent(topic)}` : '/quiz/';
-}
-
 /** "A" / "AC" / "正确": the correct answer as printed under a question. */
 export function answerLabel(q: Question): string {
   if (q.type === 'truefalse') return q.options[q.answer[0] ?? 0] ?? '';

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { getCollection } from 'astro:content';
 import { QUIZ_AUDIENCES } from '../../config/taxonomy.ts';
 import { loadQuestions } from '../../content/schemas/load-questions.ts';
+import type { Question } from '../../content/schemas/question.ts';
 
 /** Topics offered for an audience: tags with at least this many questions. */
 const MIN_TOPIC_QUESTIONS = 3;
@@ -16,8 +18,23 @@ export interface AudienceChoice {
  * Audiences and topics as the question bank has them right now (counts only — the site never ships
  * answers; the API draws and checks questions).
  */
+let cachedChoices: AudienceChoice[] | undefined;
+
 export function quizChoices(): AudienceChoice[] {
-  const questions = loadQuestions('content/questions');
+  cachedChoices ??= computeChoices();
+  return cachedChoices;
+}
+
+let bank: Question[] | undefined;
+/** The validated question bank (read once per build; CONTENT_ROOT for the benchmark's copies). */
+export function questionBank(): Question[] {
+  const dir = `${process.env.CONTENT_ROOT ?? './content'}/questions`;
+  bank ??= existsSync(dir) ? loadQuestions(dir) : [];
+  return bank;
+}
+
+function computeChoices(): AudienceChoice[] {
+  const questions = questionBank();
   return QUIZ_AUDIENCES.map((a) => {
     const pool = questions.filter((q) => q.audiences.includes(a.code));
     const counts = new Map<string, number>();

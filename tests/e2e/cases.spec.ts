@@ -156,7 +156,7 @@ test.describe('事故案例：案例页', () => {
     const quiz = page.getByRole('region', { name: '练一练' });
     if (qs.length) {
       await expect(quiz.locator('.quiz-stem')).toHaveCount(qs.length);
-      await expect(quiz.getByRole('link', { name: /到安全测验练习/ })).toHaveAttribute('href', /^\/quiz\/\?topic=/);
+      await expect(quiz.getByRole('link', { name: /^练习/ })).toHaveAttribute('href', /^\/quiz\/\?audience=[a-z]+(&topic=[^&#]+)?#practice$/);
       const first = quiz.locator('details').first();
       await first.getByText('看答案和解析').click();
       await expect(first).toContainText(qs[0]!.explanation);

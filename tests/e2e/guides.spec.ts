@@ -114,3 +114,12 @@ test.describe('无障碍（axe-core，WCAG 2.2 A/AA）', () => {
     }
   });
 });
+
+test('指南的配套练习链接打开预选好对象和主题的练习', async ({ page }) => {
+  await page.goto('/guides/drowning-six-nos/');
+  await page.getByRole('link', { name: /^练习"/ }).click();
+  await expect(page).toHaveURL(/\/quiz\/\?audience=/);
+  const topic = new URL(page.url()).searchParams.get('topic')!;
+  await expect(page.locator('#practice-topic')).toHaveValue(topic);
+  await expect(page.locator('#practice-audience')).toHaveValue(new URL(page.url()).searchParams.get('audience')!);
+});

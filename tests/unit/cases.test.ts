@@ -11,7 +11,8 @@ import { loadQuestions } from '../../content/schemas/load-questions.ts';
 import type { Question } from '../../content/schemas/question.ts';
 import { barChartLayout, CHART_WIDTH } from '../../src/utils/bar-chart.ts';
 import { FACET_KINDS, casesFor, facetOf, facetValues, formatLoss, sortCases, statsBy, totals } from '../../src/utils/case-facets.ts';
-import { answerLabel, practiceHref, practiceTopic, relatedQuestions } from '../../src/utils/case-questions.ts';
+import { answerLabel, relatedQuestions } from '../../src/utils/case-questions.ts';
+import { practiceSet } from '../../src/utils/practice-link.ts';
 import { itemForWeek, weekIndex } from '../../src/utils/week.ts';
 
 const cases = loadMdxCollection('content/cases', caseSchema).map((e) => ({ id: e.slug, data: e.data }));
@@ -192,9 +193,16 @@ describe('相关测验题', () => {
       { ...base, id: 'x', topics: ['燃气安全', '液化气'] },
       { ...base, id: 'y', topics: ['燃气安全'] },
     ];
-    expect(practiceTopic(qs)).toBe('燃气安全');
-    expect(practiceHref('燃气安全')).toBe('/quiz/?topic=%E7%87%83%E6%B0%94%E5%AE%89%E5%85%A8');
-    expect(practiceHref(undefined)).toBe('/quiz/');
+    const offered = [
+      { code: 'resident', name: '居民', topics: [{ topic: '燃气安全' }, { topic: '液化气' }] },
+      { code: 'primary', name: '小学', topics: [{ topic: '防溺水' }] },
+    ];
+    const set = practiceSet(qs, offered);
+    expect(set.href).toBe('/quiz/?audience=resident&topic=%E7%87%83%E6%B0%94%E5%AE%89%E5%85%A8#practice');
+    expect(set.label).toBe('练习"燃气安全"（居民）');
+    // A topic /quiz/ does not offer for that audience falls back to the audience alone.
+    expect(practiceSet(qs, [{ code: 'resident', name: '居民', topics: [] }]).href).toBe('/quiz/?audience=resident#practice');
+    expect(practiceSet(qs, []).href).toBe('/quiz/');
     expect(answerLabel({ ...base, id: 'z' })).toBe('错误');
     expect(answerLabel({ ...base, id: 'm', type: 'multiple', options: ['a', 'b', 'c'], answer: [0, 2] })).toBe('AC');
   });
