@@ -48,13 +48,6 @@ export async function addStaff(t: TestApp, username: string, role: StaffRole, de
   return { id: user.id, totpSecret };
 }
 
-let step = 0;
-/** A fresh code each call (later time steps inside the accepted window), since a code works once. */
-export function nextCode(secret: string): string {
-  step = (step + 1) % 2;
-  return totpCode(secret, Date.now() + step * 30_000);
-}
-
 export async function loginAs(t: TestApp, username: string, totpSecret: string, code?: string): Promise<{ res: Response; cookie: string; csrf: string }> {
   const res = await t.app.request('/api/admin/login', {
     method: 'POST',
