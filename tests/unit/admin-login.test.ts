@@ -83,6 +83,10 @@ describe('staff login', () => {
     expect(wrongOrigin.status).toBe(403);
     const noOrigin = await t.app.request('/api/admin/settings', { method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf }, body: JSON.stringify(settings) });
     expect(noOrigin.status).toBe(403);
+    // `Origin: null` (no-referrer pages) passes only with the browser's own same-origin Sec-Fetch-Site.
+    const nullOrigin = (site: string) => t.app.request('/api/admin/settings', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null', 'sec-fetch-site': site, cookie: s.cookie, 'x-csrf-token': s.csrf }, body: JSON.stringify(settings) });
+    expect((await nullOrigin('cross-site')).status).toBe(403);
+    expect((await nullOrigin('same-origin')).status).toBe(200);
     // A form post carries the token as a hidden field.
     const form = new URLSearchParams({ ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), _csrf: s.csrf });
     const viaForm = await t.app.request('/api/admin/settings', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, cookie: s.cookie }, body: form.toString() });

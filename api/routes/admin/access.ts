@@ -40,9 +40,14 @@ export function isFormRequest(c: Context): boolean {
   return /^application\/x-www-form-urlencoded|^multipart\/form-data/i.test(c.req.header('content-type') ?? '');
 }
 
+/**
+ * Fail closed: the request must say it comes from this origin. Chromium sends `Origin: null` on form
+ * posts from pages with `Referrer-Policy: no-referrer` (the whole site's policy), so a same-origin
+ * `Sec-Fetch-Site` (set by the browser, not by page scripts) is accepted in that case.
+ */
 function sameOrigin(c: Context): boolean {
   const origin = c.req.header('origin');
-  if (!origin) return false;
+  if (!origin || origin === 'null') return c.req.header('sec-fetch-site') === 'same-origin';
   try {
     return new URL(origin).host === (c.req.header('host') ?? new URL(c.req.url).host);
   } catch {

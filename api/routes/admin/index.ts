@@ -49,7 +49,7 @@ function param(c: Context<AdminEnv>, name: string): string {
 
 /** Where a form asks to go back to: only back-office pages. */
 function backTo(c: Context<AdminEnv>, fallback: string): string {
-  const back = str(c.get('input')._back);
+  const back = str((c.get('input') ?? {})._back);
   return /^\/admin\/[A-Za-z0-9_\-/]*$/.test(back) ? back : fallback;
 }
 
