@@ -32,7 +32,7 @@ export const DEFAULT_HANDLING: HandlingSettings = {
   acceptDays: 7,
   closeDays: 60,
   maxExtensionDays: 30,
-  dueSoonDays: 7,
+  dueSoonDays: 3,
   retentionDays: 365,
 };
 

@@ -34,7 +34,10 @@ async function ask(): Promise<Record<string, string>> {
 }
 
 try {
-  const keys = ensureInstanceKeys(db);
+  // Never create instance keys here: their recovery key must come from the server's first start.
+  const keys = ensureInstanceKeys(db, () => {
+    throw new UserError(409, 'no_keys', '这个 DATA_DIR 还没有密钥：请先启动一次服务（npm start），抄下控制台显示的恢复密钥，再运行本命令。');
+  });
   if (db.select().from(staffUsers).where(eq(staffUsers.role, 'admin')).get()) {
     throw new UserError(409, 'exists', '已经有系统管理员了。其他账号请由管理员在后台"账号管理"中创建。');
   }

@@ -83,14 +83,14 @@ export function queuePage(s: StaffSession, items: QueueItem[], filter: QueueFilt
     </form>
     ${role !== 'handler' ? html`<p><a class="button secondary" href="/api/admin/export.csv?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString()}" download>导出 CSV（安委会月报）</a></p>` : ''}
     ${items.length
-      ? html`<div class="table-scroll"><table class="admin-table">
+      ? html`<div class="table-scroll"><table class="admin-table queue-table">
       <caption>共 ${items.length} 件，超期和临期的排在前面</caption>
       <thead><tr><th scope="col">编号</th><th scope="col">收到</th><th scope="col">类别 / 行业</th><th scope="col">镇街</th><th scope="col">办理部门</th><th scope="col">状态</th><th scope="col">期限</th></tr></thead>
       <tbody>${items.map(
         (i) => html`<tr class="row-${i.deadline_state}">
-          <td>${role === 'auditor' ? i.ref : html`<a href="/admin/cases/${i.id}">${i.ref}</a>`}${i.real_name ? html` <span class="tag">实名</span>` : ''}</td>
-          <td>${i.created_on}</td><td>${categoryName(i.category)}<br><span class="field-hint">${sectorName(i.sector)}</span></td>
-          <td>${townshipName(i.township)}</td><td>${deptNames(i.departments)}</td><td>${i.status_label}</td><td>${deadlineCell(i)}</td></tr>`,
+          <td data-label="编号"><span>${role === 'auditor' ? i.ref : html`<a href="/admin/cases/${i.id}">${i.ref}</a>`}${i.real_name ? html` <span class="tag">实名</span>` : ''}</span></td>
+          <td data-label="收到">${i.created_on}</td><td data-label="类别"><span>${categoryName(i.category)}<br><span class="field-hint">${sectorName(i.sector)}</span></span></td>
+          <td data-label="镇街">${townshipName(i.township)}</td><td data-label="部门">${deptNames(i.departments)}</td><td data-label="状态">${i.status_label}</td><td data-label="期限">${deadlineCell(i)}</td></tr>`,
       )}</tbody></table></div>`
       : html`<p class="notice">没有符合条件的案件。</p>`}`;
 }
@@ -145,6 +145,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: { transitions: R
     <section class="card" aria-labelledby="timeline-h"><h2 id="timeline-h">办理经过</h2>
       <ol class="timeline">${c.timeline.map((e) => html`<li><strong>${e.label}</strong> · ${e.on}${e.note ? html`<br>${e.note}` : ''}</li>`)}</ol>
       <h2>与举报人的留言</h2>
+      ${c.messages.length ? '' : html`<p class="field-hint">还没有留言。</p>`}
       <ol class="messages">${c.messages.map((m) => html`<li class="message-${m.from}"><p class="message-meta"><strong>${m.from === 'department' ? '办理部门' : '举报人'}</strong> · ${m.on}</p><p class="prewrap">${m.body}</p></li>`)}</ol>
     </section>
     </div>

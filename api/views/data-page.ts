@@ -10,13 +10,18 @@ const n = (v: number | null) => (v === null ? SUPPRESSED : v.toLocaleString('zh-
 const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
 const daysText = (v: number | null) => (v === null ? '—' : `${v} 天`);
 
+/** Long sector names are cut in the chart (the table next to it has them in full). */
+function shortLabel(label: string): string {
+  return label.length > 8 ? `${label.slice(0, 7)}…` : label;
+}
+
 /** Horizontal grouped bars (received / closed) per row; suppressed values are drawn as hatched stubs. */
 function barChart(id: string, title: string, rows: StatsRow[]): SafeHtml {
   const max = Math.max(1, ...rows.flatMap((r) => [r.received ?? 0, r.closed ?? 0]));
-  const rowH = 34;
-  const labelW = 150;
-  const width = 640;
-  const barW = width - labelW - 60;
+  const rowH = 36;
+  const labelW = 118;
+  const width = 400;
+  const barW = width - labelW - 40;
   const height = rows.length * rowH + 40;
   const visible = rows.filter((r) => r.received !== null);
   const summary = visible.length ? visible.map((r) => `${r.label}收到 ${r.received} 件、办结 ${n(r.closed)} 件`).join('；') : '各项数量都少于 3 件，不单独公布。';
@@ -29,7 +34,7 @@ function barChart(id: string, title: string, rows: StatsRow[]): SafeHtml {
         const y = 30 + i * rowH;
         const w1 = r.received === null ? 0 : Math.round((r.received / max) * barW);
         const w2 = r.closed === null ? 0 : Math.round((r.closed / max) * barW);
-        return html`<g aria-hidden="true"><text x="${labelW - 8}" y="${y + 18}" text-anchor="end" class="chart-label">${r.label}</text>
+        return html`<g aria-hidden="true"><text x="${labelW - 6}" y="${y + 18}" text-anchor="end" class="chart-label">${shortLabel(r.label)}</text>
           ${r.received === null
             ? html`<text x="${labelW + 4}" y="${y + 18}" class="chart-suppressed">${SUPPRESSED}</text>`
             : html`<rect x="${labelW}" y="${y + 2}" width="${Math.max(w1, 2)}" height="12" class="bar-received"/><text x="${labelW + Math.max(w1, 2) + 4}" y="${y + 13}" class="chart-value">${r.received}</text>
