@@ -3,14 +3,15 @@
  * fsynced) before the database transaction that acknowledges it commits; a blob with no row is a
  * leftover of an interrupted request and is removed at start.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface BlobStore {
-  /** Writes the pieces in order and fsyncs the file. */
-  write(name: string, pieces: Iterable<Uint8Array>): void;
+  /** Writes the pieces in order and fsyncs the file (off the event loop). */
+  write(name: string, pieces: Iterable<Uint8Array>): Promise<void>;
   /** fsyncs the directory so new names survive a crash. */
-  syncDir(): void;
+  syncDir(): Promise<void>;
   read(name: string): Buffer;
   remove(name: string): void;
   list(): string[];
@@ -28,24 +29,24 @@ export function fileBlobStore(dataDir: string): BlobStore {
   };
   return {
     dir,
-    write(name, pieces) {
-      const fd = openSync(path(name), 'wx', 0o600);
+    async write(name, pieces) {
+      const file = await open(path(name), 'wx', 0o600);
       try {
         for (const piece of pieces) {
           let off = 0;
-          while (off < piece.length) off += writeSync(fd, piece, off, piece.length - off);
+          while (off < piece.length) off += (await file.write(piece, off, piece.length - off)).bytesWritten;
         }
-        fsyncSync(fd);
+        await file.sync();
       } finally {
-        closeSync(fd);
+        await file.close();
       }
     },
-    syncDir() {
-      const fd = openSync(dir, 'r');
+    async syncDir() {
+      const handle = await open(dir, 'r');
       try {
-        fsyncSync(fd);
+        await handle.sync();
       } finally {
-        closeSync(fd);
+        await handle.close();
       }
     },
     read: (name) => readFileSync(path(name)),

@@ -138,6 +138,7 @@ export function statusPage(view: ReportView, receipt: string, notice?: { kind: '
           <span class="field-hint" id="reply-files-hint">最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 20 MB。照片的拍摄位置、手机型号等隐藏信息会被自动清除；视频和 PDF 里的此类信息可能无法清除。</span>
           <input type="file" id="reply-files" name="files" multiple accept="${ATTACHMENT_ACCEPT}" aria-describedby="reply-files-hint" />
         </div>
+        <p role="status" data-reply-status hidden></p>
         <button type="submit" class="button">发送</button>
       </form>
     </section>
@@ -154,7 +155,8 @@ export function statusPage(view: ReportView, receipt: string, notice?: { kind: '
       </dl>
       ${attachmentList(view.attachments)}
     </details>
-    <p><a href="/report/status/">查询另一个查询码</a>。看完请关闭本页；共用设备请清除浏览记录。</p>`;
+    <p><a href="/report/status/">查询另一个查询码</a>。看完请关闭本页；共用设备请清除浏览记录。</p>
+    ${SCRIPT}`;
 }
 
 /** A refusal of a form post, with what to fix and how to go back without losing what was typed. */

@@ -103,6 +103,10 @@ test.describe('举报（手机，开 JavaScript）', () => {
 
     await departmentReplies(receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
     await followUp(page, receipt);
+    // With JavaScript the reply form is checked before anything is sent.
+    await page.getByRole('button', { name: '发送' }).click();
+    await expect(page.getByText('请写下留言，或选择要补充的附件。')).toBeVisible();
+    watch.expectClean();
   });
 });
 

@@ -107,7 +107,7 @@ export async function cleanAttachment(file: File, index: number): Promise<CleanA
     return { name, mime, kind: type.kind, data: input, removed: [], metadataMayRemain: true };
   }
   try {
-    const image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: mime === 'image/gif' });
+    const image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: mime === 'image/gif', sequentialRead: true });
     const meta = await image.metadata();
     const removed = new Set<string>();
     if (meta.exif) {
@@ -127,7 +127,7 @@ export async function cleanAttachment(file: File, index: number): Promise<CleanA
           ? await pipeline.webp({ quality: 90 }).toBuffer()
           : mime === 'image/gif'
             ? await pipeline.gif().toBuffer()
-            : await pipeline.jpeg({ quality: 90, mozjpeg: false }).toBuffer();
+            : await pipeline.jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
     const outMime: AttachmentMime = mime === 'image/png' || mime === 'image/webp' || mime === 'image/gif' ? mime : 'image/jpeg';
     return { name, mime: outMime, kind: 'image', data: out, removed: [...removed], metadataMayRemain: false };
   } catch (e) {

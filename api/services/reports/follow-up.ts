@@ -114,7 +114,7 @@ export async function addReporterMessage(
   const existing = deps.db.get<{ n: number }>(sql`select count(*) as n from report_files where report_id = ${reportId}`)?.n ?? 0;
   if (existing + files.length > MAX_FILES_PER_REPORT) throw new TooManyFilesError();
   const cleaned = await cleanAll(files);
-  const staged = stageFiles(deps.store, opened.row.publicKey, cleaned);
+  const staged = await stageFiles(deps.store, opened.row.publicKey, cleaned);
   const today = dayOf();
   const text = body || `（补充了 ${files.length} 个附件）`;
   try {

@@ -47,7 +47,7 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
   const content: ReportContent = { place: input.place, description: input.description, observedAt: input.observedAt };
   const today = dayOf();
 
-  const staged = stageFiles(deps.store, reportKey.publicKey, cleaned);
+  const staged = await stageFiles(deps.store, reportKey.publicKey, cleaned);
   try {
     deps.db.transaction((tx) => {
       tx.insert(reports)

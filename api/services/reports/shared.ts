@@ -38,6 +38,7 @@ export interface StagedFile {
   summary: AttachmentSummary;
 }
 
+
 /** What the reporter is shown about each stored attachment. */
 export interface AttachmentSummary {
   name: string;
@@ -63,17 +64,21 @@ export function summaryOf(meta: Omit<FileMeta, 'key'>): AttachmentSummary {
  * Encrypts each attachment with its own key, writes and fsyncs the blobs and their directory, and
  * returns the rows to insert. On failure, blobs written so far are removed.
  */
-export function stageFiles(store: BlobStore, reportPublicKey: Buffer, files: CleanAttachment[]): StagedFile[] {
+export async function stageFiles(store: BlobStore, reportPublicKey: Buffer, files: CleanAttachment[]): Promise<StagedFile[]> {
   const staged: StagedFile[] = [];
   try {
     for (const f of files) {
       const key = randomKey();
       const blobName = randomId();
-      store.write(blobName, encryptFileChunks(key, f.data));
+      // Counted as staged before writing, so a failed write is cleaned up too.
+      const entry = { id: randomId(), blobName } as StagedFile;
+      staged.push(entry);
+      await store.write(blobName, encryptFileChunks(key, f.data));
       const meta: FileMeta = { key: key.toString('base64'), name: f.name, mime: f.mime, kind: f.kind, size: f.data.length, removed: f.removed, metadataMayRemain: f.metadataMayRemain };
-      staged.push({ id: randomId(), blobName, sealedMeta: sealJson(reportPublicKey, meta), summary: summaryOf(meta) });
+      entry.sealedMeta = sealJson(reportPublicKey, meta);
+      entry.summary = summaryOf(meta);
     }
-    if (staged.length) store.syncDir();
+    if (staged.length) await store.syncDir();
     return staged;
   } catch (e) {
     discardStaged(store, staged);
