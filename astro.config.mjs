@@ -7,6 +7,8 @@ export default defineConfig({
   // Canonical origin for sitemap, RSS, QR codes and share metadata; override with SITE_URL.
   site: process.env.SITE_URL ?? 'http://127.0.0.1:4321',
   output: 'static',
+  // The benchmark builds synthetic copies elsewhere; everything else uses ./dist.
+  outDir: process.env.OUT_DIR ?? './dist',
   trailingSlash: 'always',
   build: {
     format: 'directory',

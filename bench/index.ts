@@ -1,5 +1,6 @@
-// `npm run bench [name…]`: runs every benchmark, or only those named.
+// `npm run bench [name…]`: runs every benchmark, or only those named (guides, reports, quiz).
 const BENCHES: Record<string, () => Promise<{ default?: unknown } & Record<string, unknown>>> = {
+  guides: () => import('./guides.ts'),
   reports: () => import('./reports.ts'),
 };
 

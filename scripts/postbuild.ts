@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { buildSearchIndex } from './search-index.ts';
 
-const DIST = 'dist';
+const DIST = process.env.OUT_DIR ?? 'dist';
 const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|xml|txt|webmanifest)$/;
 
 function* walk(dir: string): Generator<string> {
@@ -36,12 +37,26 @@ export function inlineScriptHashes(htmlText: string): string[] {
   return [...hashes];
 }
 
+/**
+ * Astro puts `<style>astro-island,…{display:contents}</style>` before the first island of a page;
+ * the CSP allows no inline styles, so the same rule lives in global.css and the inline copy goes.
+ */
+export const ISLAND_STYLE_TAG = '<style>astro-island,astro-slot,astro-static-slot{display:contents}</style>';
+export function stripIslandStyles(htmlText: string): string {
+  return htmlText.split(ISLAND_STYLE_TAG).join('');
+}
+
 if (import.meta.main) {
+  const pages = await buildSearchIndex(DIST);
+  console.log(`postbuild: 搜索索引收录 ${pages} 个页面`);
   const hashes: Record<string, string[]> = {};
   let compressed = 0;
   for (const file of walk(DIST)) {
     if (file.endsWith('.html')) {
-      const h = inlineScriptHashes(readFileSync(file, 'utf8'));
+      const original = readFileSync(file, 'utf8');
+      const html = stripIslandStyles(original);
+      if (html !== original) writeFileSync(file, html);
+      const h = inlineScriptHashes(html);
       if (h.length) {
         hashes[urlPathOf(file)] = h;
         if (file.endsWith('index.html')) hashes[urlPathOf(file) + 'index.html'] = h;

@@ -43,5 +43,29 @@
       sync();
     });
     sync();
+
+    // Print buttons: shown only where printing works.
+    document.querySelectorAll('[data-print]').forEach(function (b) {
+      if (typeof window.print !== 'function') return;
+      b.hidden = false;
+      b.addEventListener('click', function () { window.print(); });
+    });
+
+    // 朗读: shown only when the browser has a Chinese voice; the player loads on first use.
+    var readButtons = document.querySelectorAll('[data-read-aloud]');
+    if (readButtons.length && 'speechSynthesis' in window) {
+      var reveal = function () {
+        var voices = window.speechSynthesis.getVoices();
+        var zh = voices.some(function (v) { return /^zh(-|_|$)/i.test(v.lang) || /^cmn/i.test(v.lang); });
+        readButtons.forEach(function (b) { b.hidden = !zh; });
+      };
+      reveal();
+      window.speechSynthesis.addEventListener('voiceschanged', reveal);
+      readButtons.forEach(function (b) {
+        b.addEventListener('click', function () {
+          import('/scripts/read-aloud.js').then(function (m) { m.toggle(b); });
+        });
+      });
+    }
   });
 })();
