@@ -34,6 +34,7 @@ export function adminNav(s: StaffSession, current: string): SafeHtml {
     ['/admin/audit/', '审计日志', ['auditor', 'admin']],
     ['/admin/staff/', '账号管理', ['admin']],
     ['/admin/settings/', '期限和保存设置', ['admin']],
+    ['/admin/password', '修改密码', ['intake', 'handler', 'supervisor', 'custodian', 'auditor', 'admin']],
   ];
   return html`${STYLE}<nav class="admin-nav" aria-label="后台导航">
     <ul>${links.filter(([, , roles]) => roles.includes(role)).map(([href, label]) => html`<li><a href="${href}"${current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>
@@ -276,7 +277,15 @@ export function staffPage(s: StaffSession, staff: StaffPublic[], created?: { use
       : ''}
     <div class="table-scroll"><table class="admin-table"><caption>全部账号</caption>
       <thead><tr><th scope="col">登录名</th><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">部门</th><th scope="col">状态</th></tr></thead>
-      <tbody>${staff.map((u) => html`<tr><td>${u.username}</td><td>${u.display_name}</td><td>${STAFF_ROLE_NAMES[u.role]}</td><td>${u.department ? DEPARTMENT_NAMES[u.department] : ''}</td><td>${u.active ? '正常' : '已停用'}</td></tr>`)}</tbody></table></div>
+      <tbody>${staff.map(
+        (u) => html`<tr><td>${u.username}</td><td>${u.display_name}</td><td>${STAFF_ROLE_NAMES[u.role]}</td><td>${u.department ? DEPARTMENT_NAMES[u.department] : ''}</td>
+        <td>${u.active
+          ? u.id === s.user.id
+            ? '正常（本人）'
+            : html`<form method="post" action="/api/admin/staff/${u.id}/deactivate">${csrfField(s)}${backField('/admin/staff/')}正常 <button type="submit" class="button secondary" aria-label="停用 ${u.username}">停用</button></form>`
+          : '已停用'}</td></tr>`,
+      )}</tbody></table></div>
+    <p class="field-hint">停用后账号立即退出，并失去所有密钥，不能恢复；需要时请新建账号。</p>
     <form method="post" action="/api/admin/staff" class="admin-form card"><h2>新建账号</h2>${csrfField(s)}
       <div class="field"><label for="st-username">登录名（小写字母、数字）</label><input id="st-username" name="username" required pattern="[a-z][a-z0-9_.\\-]{2,31}"></div>
       <div class="field"><label for="st-name">姓名</label><input id="st-name" name="display_name" required></div>
@@ -317,3 +326,13 @@ export function printPage(c: CaseView): SafeHtml {
 }
 
 export const statusName = (code: string) => REPORT_STATUS_NAMES[code as ReportStatusCode] ?? code;
+
+export function passwordPage(s: StaffSession, saved: boolean): SafeHtml {
+  return html`${adminNav(s, '/admin/password')}<div class="page-head"><h1>修改密码</h1>
+    <p class="lead">修改密码不影响您能打开的案件。动态验证码不变。</p></div>
+    ${saved ? html`<p class="notice" role="status">密码已修改，下次登录请用新密码。</p>` : ''}
+    <form method="post" action="/api/admin/password" class="admin-form card">${csrfField(s)}${backField('/admin/password')}
+      <div class="field"><label for="pw-current">当前密码</label><input id="pw-current" name="current_password" type="password" autocomplete="current-password" required></div>
+      <div class="field"><label for="pw-new">新密码（至少 12 位）</label><input id="pw-new" name="new_password" type="password" autocomplete="new-password" minlength="12" required></div>
+      <button type="submit" class="button">修改密码</button></form>`;
+}

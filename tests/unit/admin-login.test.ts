@@ -1,7 +1,7 @@
 /** Staff login: password + TOTP, replay refusal, backoff and lockout, one live session, cookies, CSRF. */
 import { describe, expect, it } from 'vitest';
 import { totpCode } from '../../api/crypto/index.ts';
-import { addStaff, call, loginAs, makeApp, ORIGIN, PASSWORD } from './admin-fixtures.ts';
+import { addStaff, call, fileReportAs, loginAs, makeApp, ORIGIN, PASSWORD } from './admin-fixtures.ts';
 
 describe('staff login', () => {
   it('needs the right password and the current TOTP code, and sets a strict, scoped, HttpOnly cookie', async () => {
@@ -97,5 +97,33 @@ describe('staff login', () => {
     const out = await call(t, { cookie: s.cookie, csrf: s.csrf } as any, 'POST', '/api/admin/logout', {});
     expect(out.status).toBe(200);
     expect((await call(t, { cookie: s.cookie, csrf: s.csrf } as any, 'GET', '/api/admin/session')).status).toBe(401);
+  });
+
+  it('changes a password without losing access, and deactivation ends the account', async () => {
+    const t = makeApp({ fastReceipts: true });
+    const admin = await addStaff(t, 'root', 'admin');
+    const { totpSecret } = await addStaff(t, 'fay', 'supervisor');
+    const s = await loginAs(t, 'fay', totpSecret);
+    const who = { cookie: s.cookie, csrf: s.csrf } as any;
+    expect((await call(t, who, 'POST', '/api/admin/password', { current_password: 'wrong', new_password: 'a brand new passphrase' })).json.error.message).toBe('当前密码不正确。');
+    expect((await call(t, who, 'POST', '/api/admin/password', { current_password: PASSWORD, new_password: 'short' })).status).toBe(400);
+    expect((await call(t, who, 'POST', '/api/admin/password', { current_password: PASSWORD, new_password: 'a brand new passphrase' })).status).toBe(200);
+    const later = (n: number) => totpCode(totpSecret, Date.now() + n * 30_000);
+    const old = await t.app.request('/api/admin/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ username: 'fay', password: PASSWORD, code: later(1) }) });
+    expect(old.status).toBe(401);
+    const fresh = await t.app.request('/api/admin/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ username: 'fay', password: 'a brand new passphrase', code: later(1) }) });
+    expect(fresh.status).toBe(200);
+    const cookie = /shanghe_staff=([^;]+)/.exec(fresh.headers.get('set-cookie') ?? '')![0];
+    const csrf = ((await fresh.json()) as any).csrf_token;
+    // The private key still opens the intake key: the queue and a report open as before.
+    const { reportId } = await fileReportAs(t);
+    expect((await call(t, { cookie, csrf } as any, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(200);
+
+    const root = await loginAs(t, 'root', admin.totpSecret);
+    const rootWho = { cookie: root.cookie, csrf: root.csrf } as any;
+    const fayId = (await call(t, rootWho, 'GET', '/api/admin/staff')).json.items.find((u: any) => u.username === 'fay').id;
+    expect((await call(t, rootWho, 'POST', `/api/admin/staff/${fayId}/deactivate`, {})).status).toBe(200);
+    expect((await call(t, { cookie, csrf } as any, 'GET', '/api/admin/session')).status).toBe(401);
+    expect(t.db.$client.prepare('select count(*) as n from staff_key_grants where user_id = ?').get(fayId)).toEqual({ n: 0 });
   });
 });

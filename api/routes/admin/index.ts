@@ -18,10 +18,10 @@ import { decideIdentityRequest, listIdentityRequests, requestIdentity, viewAppro
 import { purgeExpired } from '../../services/admin/retention.ts';
 import { parseRewardCase, recordRewardDecision, suggestReward } from '../../services/admin/rewards.ts';
 import { handlingSettings, parseSettings, saveHandlingSettings } from '../../services/admin/settings.ts';
-import { createStaff, grantsForRole, login, logout, publicStaff, validateNewStaff } from '../../services/admin/staff.ts';
+import { changePassword, createStaff, deactivateStaff, grantsForRole, login, logout, publicStaff, validateNewStaff } from '../../services/admin/staff.ts';
 import type { BlobStore } from '../../services/blob-store.ts';
 import { unlockWithRecoveryKey, RecoveryKeyError, type InstanceKeys } from '../../services/keys.ts';
-import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, printPage, queuePage, settingsPage, staffPage } from '../../views/admin-pages.ts';
+import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage, staffPage } from '../../views/admin-pages.ts';
 import { html, type SafeHtml } from '../../views/html.ts';
 import type { PageShell } from '../../views/shell.ts';
 import { nextStatusesFor } from './policy.ts';
@@ -90,6 +90,16 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   route({ method: 'GET', path: '/api/admin/session', allow: ALL_ROLES }, function whoami(c) {
     const s = sessionOf(c);
     return c.json({ user: publicStaff(s.user), csrf_token: s.csrfToken });
+  });
+
+  route({ method: 'GET', path: '/admin/password', allow: ALL_ROLES }, function passwordForm(c) {
+    return page(c, '修改密码', passwordPage(sessionOf(c), c.get('input').saved === '1'));
+  });
+
+  route({ method: 'POST', path: '/api/admin/password', allow: ALL_ROLES }, async function passwordRoute(c) {
+    const i = c.get('input');
+    await changePassword(db, sessionOf(c), str(i.current_password), str(i.new_password));
+    return isFormRequest(c) ? c.redirect('/admin/password?saved=1', 303) : c.json({ ok: true });
   });
 
   // ---- Queue and cases ----------------------------------------------------------------------
@@ -291,6 +301,11 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     if (!isFormRequest(c)) return c.json({ user: publicStaff(user), totp_secret: totpSecret, totp_uri: uri }, 201);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, width: 220 });
     return page(c, '账号管理', staffPage(s, allStaff(), { username: user.username, totpSecret, qrSvg, uri }), 201);
+  });
+
+  route({ method: 'POST', path: '/api/admin/staff/:id/deactivate', allow: ['admin'] }, function deactivate(c) {
+    deactivateStaff(db, sessionOf(c), param(c, 'id'));
+    return done(c, { ok: true }, '/admin/staff/');
   });
 
   route({ method: 'GET', path: '/admin/settings/', allow: ['admin'] }, function settingsRoute(c) {

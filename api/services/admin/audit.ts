@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   logout: '退出登录',
   'staff.created': '创建账号',
   'staff.deactivated': '停用账号',
+  'staff.password_changed': '修改密码',
   'settings.changed': '修改期限设置',
   'report.read': '打开举报',
   'file.read': '下载附件',

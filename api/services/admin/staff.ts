@@ -288,3 +288,40 @@ export async function createFirstAdmin(db: Db, keys: InstanceKeys, escrowPrivate
   }
   return createStaff(db, keys, input, grants, 'cli');
 }
+
+/** Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is affected. */
+export async function changePassword(db: Db, session: StaffSession, current: string, next: string): Promise<void> {
+  if (next.length < LOGIN_RULES.minPasswordLength) throw new UserError(400, 'invalid_field', `新密码至少 ${LOGIN_RULES.minPasswordLength} 位。`, 'new_password');
+  if (next === current) throw new UserError(400, 'invalid_field', '新密码不能和当前密码相同。', 'new_password');
+  const user = session.user;
+  const oldKey = await verifyPassword(current, user.passwordHash);
+  if (!oldKey) throw new UserError(400, 'wrong_password', '当前密码不正确。', 'current_password');
+  const totpSecret = boxDecrypt(oldKey, user.totpBox, `staff-totp:${user.id}`);
+  const pw = await hashPassword(next, passwordParams);
+  db.transaction(
+    (tx) => {
+      tx.update(staffUsers)
+        .set({ passwordHash: pw.hash, passwordBoxedPrivateKey: boxEncrypt(pw.key, session.privateKey(), `staff-key:${user.id}`), totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`) })
+        .where(eq(staffUsers.id, user.id))
+        .run();
+      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed' });
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Ends an account for good: sessions and key grants are deleted, so it can open nothing even if re-enabled. */
+export function deactivateStaff(db: Db, actor: StaffSession, userId: string): void {
+  if (userId === actor.user.id) throw new UserError(400, 'invalid_field', '不能停用自己的账号。');
+  const target = db.select().from(staffUsers).where(eq(staffUsers.id, userId)).get();
+  if (!target) throw new UserError(404, 'not_found', '没有这个账号。');
+  db.transaction(
+    (tx) => {
+      tx.update(staffUsers).set({ active: false }).where(eq(staffUsers.id, userId)).run();
+      tx.delete(staffSessions).where(eq(staffSessions.userId, userId)).run();
+      tx.delete(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).run();
+      appendAuditIn(tx as unknown as Db, { actor: actor.user.id, action: 'staff.deactivated', detail: { staff: userId } });
+    },
+    { behavior: 'immediate' },
+  );
+}
