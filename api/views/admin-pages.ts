@@ -84,7 +84,7 @@ export function queuePage(s: StaffSession, items: QueueItem[], filter: QueueFilt
     </form>
     ${role !== 'handler' ? html`<p><a class="button secondary" href="/api/admin/export.csv?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString()}" download>导出 CSV（安委会月报）</a></p>` : ''}
     ${items.length
-      ? html`<div class="table-scroll"><table class="admin-table queue-table">
+      ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="案件表格（可左右滚动）"><table class="admin-table queue-table">
       <caption>共 ${items.length} 件，超期和临期的排在前面</caption>
       <thead><tr><th scope="col">编号</th><th scope="col">收到</th><th scope="col">类别 / 行业</th><th scope="col">镇街</th><th scope="col">办理部门</th><th scope="col">状态</th><th scope="col">期限</th></tr></thead>
       <tbody>${items.map(
@@ -258,7 +258,7 @@ export function auditPage(s: StaffSession, entries: AuditRow[], total: number, p
   return html`${adminNav(s, '/admin/audit/')}<div class="page-head"><h1>审计日志</h1>
     <p class="lead">打开举报、查看身份、状态变更、奖励决定、登录和到期清除都会记录在这里。每条记录都包含上一条的哈希值，任何修改或删除都能被发现。</p></div>
     <p class="notice ${verify.ok ? '' : 'danger'}" role="status">${verify.ok ? `哈希链校验通过：共 ${verify.count} 条记录，没有被修改或删除。` : html`<strong>哈希链校验失败！</strong>${verify.problems.map((p) => html`<br>第 ${p.id} 条：${p.problem}`)}`}</p>
-    <div class="table-scroll"><table class="admin-table"><caption>第 ${page} / ${pages} 页，最新的在前</caption>
+    <div class="table-scroll" tabindex="0" role="region" aria-label="审计日志表格（可左右滚动）"><table class="admin-table"><caption>第 ${page} / ${pages} 页，最新的在前</caption>
       <thead><tr><th scope="col">序号</th><th scope="col">时间（北京时间）</th><th scope="col">人员</th><th scope="col">操作</th><th scope="col">案件</th><th scope="col">详情</th></tr></thead>
       <tbody>${entries.map(
         (e) => html`<tr><td>${e.id}</td><td>${new Date(e.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}</td><td>${names.get(e.actor) ?? e.actor}</td>
@@ -275,7 +275,7 @@ export function staffPage(s: StaffSession, staff: StaffPublic[], created?: { use
       <div class="qr">${new SafeHtml(created.qrSvg)}</div>
       <p>无法扫码时手动输入密钥：<code class="mono" data-totp-secret>${created.totpSecret}</code></p></section>`
       : ''}
-    <div class="table-scroll"><table class="admin-table"><caption>全部账号</caption>
+    <div class="table-scroll" tabindex="0" role="region" aria-label="账号表格（可左右滚动）"><table class="admin-table"><caption>全部账号</caption>
       <thead><tr><th scope="col">登录名</th><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">部门</th><th scope="col">状态</th></tr></thead>
       <tbody>${staff.map(
         (u) => html`<tr><td>${u.username}</td><td>${u.display_name}</td><td>${STAFF_ROLE_NAMES[u.role]}</td><td>${u.department ? DEPARTMENT_NAMES[u.department] : ''}</td>

@@ -46,7 +46,7 @@ function barChart(id: string, title: string, rows: StatsRow[]): SafeHtml {
 }
 
 function table(caption: string, first: string, rows: StatsRow[]): SafeHtml {
-  return html`<div class="table-scroll"><table class="data-table"><caption>${caption}</caption>
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${caption}（可左右滚动）"><table class="data-table"><caption>${caption}</caption>
     <thead><tr><th scope="col">${first}</th><th scope="col">收到</th><th scope="col">受理</th><th scope="col">办结</th><th scope="col">办结率</th><th scope="col">办结用时中位数</th><th scope="col">奖励（件）</th><th scope="col">奖励金额（元）</th></tr></thead>
     <tbody>${rows.map(
       (r) => html`<tr><th scope="row">${r.label}</th><td>${n(r.received)}</td><td>${n(r.accepted)}</td><td>${n(r.closed)}</td><td>${pct(r.closure_rate)}</td><td>${daysText(r.median_days_to_close)}</td><td>${n(r.rewards_granted)}</td><td>${n(r.rewards_total_yuan)}</td></tr>`,

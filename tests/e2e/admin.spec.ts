@@ -10,6 +10,12 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import { Secret, TOTP } from 'otpauth';
 import { PHONE, watchPage } from './helpers.ts';
 
+async function axeViolations(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 const PASSWORD = 'e2e-password-long-enough';
 
 /** A TOTP code from the secret, the way a phone authenticator makes it; `ahead` steps skip used codes. */
@@ -123,10 +129,12 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   await expect(boss.page.getByRole('heading', { level: 1, name: '案件列表' })).toBeVisible();
   const row = boss.page.getByRole('row').filter({ hasText: '开发区' }).filter({ hasText: '受理期限' });
   await expect(row).toHaveCount(1);
+  expect(await axeViolations(boss.page), '案件列表无障碍').toEqual([]);
   const ref = (await row.getByRole('link').textContent())!.trim();
   await openCase(boss.page, ref);
   await expect(boss.page.getByText('储罐区的可燃气体报警器被人为关闭')).toBeVisible();
   await expect(boss.page.getByText('王举报')).toHaveCount(0);
+  expect(await axeViolations(boss.page), '案件页无障碍').toEqual([]);
   await boss.page.getByRole('button', { name: '受理', exact: true }).click();
   await expect(boss.page.locator('.lead').first()).toContainText('已受理');
   await reporterSees(reporter, receipt, '已受理', '您的举报已受理');
@@ -225,4 +233,26 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   expect(audit.status, audit.stderr).toBe(0);
 
   for (const c of [reporterCtx, admin.ctx, boss.ctx, chem.ctx, keeper.ctx, publicCtx]) await c.close();
+});
+
+test.describe('后台登录页和数据公开页（手机）', () => {
+  test.use({ viewport: PHONE });
+  for (const path of ['/admin/login', '/data/']) {
+    test(`${path} 没有 axe 违规，不设 Cookie`, async ({ page, baseURL }) => {
+      const watch = watchPage(page, baseURL!);
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await page.context().cookies()).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      watch.expectClean();
+    });
+  }
+
+  test('后台接口没有登录时回答 401', async ({ request }) => {
+    const res = await request.get('/api/admin/reports');
+    expect(res.status()).toBe(401);
+    expect((await res.json()).error.message).toMatch(/登录/);
+  });
 });
