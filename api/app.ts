@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { ensureInstanceKeys } from './services/keys.ts';
+import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
 import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
 import { PageShell } from './views/shell.ts';
 
@@ -29,6 +30,8 @@ export interface AppDeps {
     /** Minimum duration of receipt lookups, so right and wrong codes take the same time. */
     lookupFloorMs?: number;
   };
+  /** Quizzes: question bank, retention of class sessions (defaults load content/questions, 7 days). */
+  quiz?: QuizOptions;
 }
 
 /** Default cap on request bodies; upload routes declare their own larger limit. */
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use('/report/*', limitBodies);
 
   app.route('/api', healthRoutes(deps.db));
+  app.route('/', quizRoutes({ db: deps.db, shell, quiz: deps.quiz }));
 
   const keys = ensureInstanceKeys(deps.db, deps.reporting?.onRecoveryKey);
   app.route(

@@ -10,6 +10,8 @@ const envSchema = z.object({
   SITE_DIR: z.string().min(1).default('./dist'),
   /** Per-address rate limits on reporter routes; "off" only for benchmarks and crash tests. */
   RATE_LIMITS: z.enum(['on', 'off'], { message: 'RATE_LIMITS 只能是 on 或 off' }).default('on'),
+  /** Days after which a class quiz session and all its answers are deleted. */
+  QUIZ_RETENTION_DAYS: z.coerce.number().int('QUIZ_RETENTION_DAYS 必须是 1–365 的整数').min(1, 'QUIZ_RETENTION_DAYS 必须是 1–365 的整数').max(365, 'QUIZ_RETENTION_DAYS 必须是 1–365 的整数').default(7),
 });
 
 export interface AppConfig {
@@ -18,6 +20,7 @@ export interface AppConfig {
   dataDir: string;
   siteDir: string;
   rateLimits: boolean;
+  quizRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -31,5 +34,5 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`配置错误，服务没有启动：\n${lines.join('\n')}`);
   }
   const e = result.data;
-  return { port: e.PORT, host: e.HOST, dataDir: resolve(e.DATA_DIR), siteDir: resolve(e.SITE_DIR), rateLimits: e.RATE_LIMITS === 'on' };
+  return { port: e.PORT, host: e.HOST, dataDir: resolve(e.DATA_DIR), siteDir: resolve(e.SITE_DIR), rateLimits: e.RATE_LIMITS === 'on', quizRetentionDays: e.QUIZ_RETENTION_DAYS };
 }

@@ -6,6 +6,9 @@ import { ConfigError, parseEnv } from './env.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { purgeExpired } from './services/admin/retention.ts';
 import { sweepOrphanBlobs } from './services/reports/workflow.ts';
+import { ContentError } from '../content/schemas/friendly-errors.ts';
+import { QuestionBank } from './services/quiz/bank.ts';
+import { startQuizPurge } from './services/quiz/purge.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
 export function startServer() {
@@ -21,11 +24,22 @@ export function startServer() {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDb(dbFile(config.dataDir));
+  let bank: QuestionBank;
+  try {
+    bank = QuestionBank.load();
+  } catch (e) {
+    if (e instanceof ContentError) {
+      console.error(`题库有错误，服务没有启动：\n${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
   const { app } = createApp({
     db,
     siteDir: config.siteDir,
     dataDir: config.dataDir,
     reporting: config.rateLimits ? {} : { limits: {} },
+    quiz: { bank, retentionDays: config.quizRetentionDays },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
   const swept = sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
@@ -37,6 +51,7 @@ export function startServer() {
   };
   runRetention();
   setInterval(runRetention, 24 * 3600_000).unref();
+  const stopQuizPurge = startQuizPurge(db);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`商河安全已启动：http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);
@@ -47,6 +62,7 @@ export function startServer() {
     if (closing) return;
     closing = true;
     console.log(`收到 ${signal}，正在停止服务……`);
+    stopQuizPurge();
     server.close(() => {
       db.$client.close();
       process.exit(0);

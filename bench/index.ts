@@ -2,6 +2,7 @@
 const BENCHES: Record<string, () => Promise<{ default?: unknown } & Record<string, unknown>>> = {
   guides: () => import('./guides.ts'),
   reports: () => import('./reports.ts'),
+  quiz: () => import('./quiz.ts'),
 };
 
 const wanted = process.argv.slice(2);

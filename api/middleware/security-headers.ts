@@ -18,6 +18,12 @@ export const PERMISSIONS_POLICY = [
 ].join(', ');
 
 /**
+ * The one inline <style> Astro emits on pages with islands:
+ * `astro-island,astro-slot,astro-static-slot{display:contents}`. Allowed by hash, nothing else inline.
+ */
+export const ASTRO_ISLAND_STYLE_HASH = 'sha256-vv9IoKo7BSLbWcUHr3tNmfNVmm5L/9Cfn2H6LMk7/ow=';
+
+/**
  * Content-Security-Policy: only this origin, no inline script except the exact hashes Astro's
  * build emitted for that page, WebAssembly allowed for Pagefind, never framed.
  */
@@ -26,7 +32,7 @@ export function contentSecurityPolicy(scriptHashes: readonly string[] = []): str
   return [
     "default-src 'self'",
     `script-src ${scripts}`,
-    "style-src 'self'",
+    `style-src 'self' '${ASTRO_ISLAND_STYLE_HASH}'`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",

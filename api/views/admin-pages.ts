@@ -241,7 +241,7 @@ export function identityRequestsPage(s: StaffSession, requests: IdentityRequestV
     ${requests.map(
       (q) => html`<section class="card admin-form"><h2>案件 ${q.ref}</h2>
         <p>申请人：${q.requester} · ${q.created_at.slice(0, 16).replace('T', ' ')} · ${IDENTITY_STATUS[q.status as keyof typeof IDENTITY_STATUS] ?? q.status}</p>
-        <p>理由：${q.reason ?? '（理由随举报一起加密，身份保管人账号打不开；请与申请人的主管领导核实后再审批。）'}</p>
+        <p>理由：${q.reason ?? '（无法解密理由：您的账号没有身份保管密钥。）'}</p>
         ${q.status === 'pending'
           ? html`<div class="button-row">
           <form method="post" action="/api/admin/identity-requests/${q.id}/decision">${csrfField(s)}${backField('/admin/identity/')}<input type="hidden" name="approve" value="yes"><button class="button" type="submit">批准</button></form>

@@ -124,6 +124,7 @@ describe('case workflow', () => {
     expect((await call(t, handler, 'POST', `/api/admin/identity-requests/${requestId}/decision`, { approve: true })).status).toBe(403);
     const list = await call(t, custodian, 'GET', '/api/admin/identity-requests');
     expect(list.json.items[0].status).toBe('pending');
+    expect(list.json.items[0].reason).toBe('需要举报人带路到现场指认被关闭的报警器位置');
     expect((await call(t, custodian, 'POST', `/api/admin/identity-requests/${requestId}/decision`, { approve: true })).status).toBe(200);
     const shown = await call(t, handler, 'POST', `/api/admin/identity-requests/${requestId}/view`, {});
     expect(shown.json).toEqual({ name: '李四', phone: '13900000000' });

@@ -226,7 +226,7 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   // ---- Identity access ----------------------------------------------------------------------
   route({ method: 'POST', path: '/api/admin/reports/:id/identity-requests', allow: ['handler', 'supervisor'] }, function askIdentity(c) {
     const id = param(c, 'id');
-    const requestId = requestIdentity(db, sessionOf(c), id, str(c.get('input').reason));
+    const requestId = requestIdentity(db, keys, sessionOf(c), id, str(c.get('input').reason));
     return done(c, { id: requestId }, `/admin/cases/${id}`);
   });
 

@@ -8,13 +8,13 @@ import { open, openJson, randomId, sealJson } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { identityRequests, reportIdentities, reports, staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
-import { KEY_IDS } from '../keys.ts';
+import { KEY_IDS, type InstanceKeys } from '../keys.ts';
 import { sealText } from '../reports/follow-up.ts';
 import { appendAuditIn } from './audit.ts';
 import { caseRef, reportKeyFor, visibleCase } from './cases.ts';
 import { openHeldKey, type StaffSession } from './staff.ts';
 
-export function requestIdentity(db: Db, session: StaffSession, reportId: string, reason: string): string {
+export function requestIdentity(db: Db, keys: InstanceKeys, session: StaffSession, reportId: string, reason: string): string {
   const { r } = visibleCase(db, session, reportId);
   if (!r.realName || !db.select().from(reportIdentities).where(eq(reportIdentities.reportId, reportId)).get()) {
     throw new UserError(409, 'no_identity', '这件举报是匿名的，或身份信息已按保存期限清除，没有可以查看的身份。');
@@ -26,7 +26,7 @@ export function requestIdentity(db: Db, session: StaffSession, reportId: string,
   const id = randomId();
   db.transaction(
     (tx) => {
-      tx.insert(identityRequests).values({ id, reportId, requesterId: session.user.id, sealedReason: sealText(r.publicKey, clean), status: 'pending', createdAt: new Date().toISOString() }).run();
+      tx.insert(identityRequests).values({ id, reportId, requesterId: session.user.id, sealedReason: sealText(r.publicKey, clean), custodianSealedReason: sealText(keys.custodianPublicKey, clean), status: 'pending', createdAt: new Date().toISOString() }).run();
       appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'identity.requested', reportId, detail: { request: id } });
     },
     { behavior: 'immediate' },
@@ -41,19 +41,23 @@ export interface IdentityRequestView {
   requester: string;
   status: string;
   created_at: string;
-  /** Null for a custodian who cannot open the report; the reason is then read by the requester's supervisor. */
+  /** Null only when no key the viewer holds opens it. */
   reason: string | null;
 }
 
-/** The custodian's list. The reason is sealed to the report key; a custodian who holds no report key sees that it exists. */
+/** The custodian's list: the reason is read with the custodian key (the report itself stays closed to them). */
 export function listIdentityRequests(db: Db, session: StaffSession): IdentityRequestView[] {
   const names = new Map(db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers).all().map((u) => [u.id, u.n]));
   const rows = db.select({ q: identityRequests, r: reports }).from(identityRequests).innerJoin(reports, eq(reports.id, identityRequests.reportId)).orderBy(asc(identityRequests.createdAt)).all();
+  const custodianKey = openHeldKey(db, session, KEY_IDS.custodian);
   return rows.map(({ q, r }) => {
     let reason: string | null = null;
     try {
-      const key = reportKeyFor(db, session, r.id);
-      if (key) reason = open(key, q.sealedReason).toString('utf8');
+      if (custodianKey) reason = open(custodianKey, q.custodianSealedReason).toString('utf8');
+      else {
+        const key = reportKeyFor(db, session, r.id);
+        if (key) reason = open(key, q.sealedReason).toString('utf8');
+      }
     } catch {
       reason = null;
     }

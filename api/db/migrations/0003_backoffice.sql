@@ -35,6 +35,7 @@ CREATE TABLE `identity_requests` (
 	`report_id` text NOT NULL,
 	`requester_id` text NOT NULL,
 	`sealed_reason` blob NOT NULL,
+	`custodian_sealed_reason` blob NOT NULL,
 	`status` text NOT NULL,
 	`decider_id` text,
 	`sealed_for_requester` blob,

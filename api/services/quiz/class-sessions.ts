@@ -1,0 +1,338 @@
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import type { QuizAudienceCode } from '../../../config/taxonomy.ts';
+import type { Db } from '../../db/client.ts';
+import { quizClassAnswers, quizClassPlayers, quizClassSessions } from '../../db/schema.ts';
+import { UserError } from '../../errors.ts';
+import { setTitle, type QuestionBank } from './bank.ts';
+import { drawQuestions, publicQuestions, resolveDraw, type DrawnQuestion, type PublicQuestion } from './draw.ts';
+import { scoreAnswers, type ScoreResult } from './scoring.ts';
+import { hashSecret, newJoinCode, newSecret } from './secrets.ts';
+
+export type ClassSession = typeof quizClassSessions.$inferSelect;
+
+/**
+ * The statements every pupil's join and submit run, prepared once per database: building and
+ * preparing SQL on each request cost more than executing it when a whole school hands in at once.
+ */
+function prepare(db: Db) {
+  const p = sql.placeholder;
+  return {
+    sessionByCode: db.select().from(quizClassSessions).where(eq(quizClassSessions.joinCode, p('code'))).prepare(),
+    countPlayers: db
+      .select({ n: sql<number>`count(*)` })
+      .from(quizClassPlayers)
+      .where(eq(quizClassPlayers.sessionId, p('sessionId')))
+      .prepare(),
+    insertPlayer: db
+      .insert(quizClassPlayers)
+      .values({ sessionId: p('sessionId'), tokenHash: p('tokenHash'), nickname: p('nickname'), joinedAt: p('joinedAt') })
+      .onConflictDoNothing({ target: [quizClassPlayers.sessionId, quizClassPlayers.nickname] })
+      .prepare(),
+    playerByToken: db
+      .select({ player: quizClassPlayers, session: quizClassSessions })
+      .from(quizClassPlayers)
+      .innerJoin(quizClassSessions, eq(quizClassSessions.id, quizClassPlayers.sessionId))
+      .where(eq(quizClassPlayers.tokenHash, p('tokenHash')))
+      .prepare(),
+    // Booleans are bound as 1/0: placeholders skip drizzle's value mapping.
+    insertAnswer: db
+      .insert(quizClassAnswers)
+      .values({ playerId: p('playerId'), questionIndex: p('n'), choice: p('choice'), correct: p('correct') })
+      .prepare(),
+    finishPlayer: db
+      .update(quizClassPlayers)
+      .set({ finishedAt: sql`${p('finishedAt')}`, correct: sql`${p('correct')}` })
+      .where(and(eq(quizClassPlayers.id, p('playerId')), sql`${quizClassPlayers.finishedAt} is null`))
+      .prepare(),
+  };
+}
+const preparedByDb = new WeakMap<Db, ReturnType<typeof prepare>>();
+function stmts(db: Db) {
+  let s = preparedByDb.get(db);
+  if (!s) preparedByDb.set(db, (s = prepare(db)));
+  return s;
+}
+export const MAX_PLAYERS = 150;
+/** Submissions are accepted this long after a pupil's time limit, for slow networks. */
+export const LATE_GRACE_MS = 2 * 60 * 1000;
+
+export interface NewClassSession {
+  school: string;
+  className: string;
+  audience: QuizAudienceCode;
+  topic: string | null;
+  count: number;
+  timeLimitMinutes: number | null;
+}
+
+export function createClassSession(db: Db, bank: QuestionBank, input: NewClassSession, now: Date, retentionDays: number) {
+  const pool = bank.pool(input.audience, input.topic);
+  if (pool.length < 3) throw new UserError(400, 'too_few_questions', '这个范围的题目太少，请换一个主题或选择“全部主题”。', 'topic');
+  const draw = drawQuestions(pool, input.count);
+  const teacherKey = newSecret();
+  const deleteAfter = new Date(now.getTime() + retentionDays * 86_400_000).toISOString();
+  // Codes of live sessions are unique; on the rare collision draw another.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const joinCode = newJoinCode();
+    const inserted = db
+      .insert(quizClassSessions)
+      .values({
+        joinCode,
+        teacherKeyHash: hashSecret(teacherKey),
+        school: input.school,
+        className: input.className,
+        audience: input.audience,
+        topic: input.topic,
+        draw: JSON.stringify(draw),
+        timeLimitMinutes: input.timeLimitMinutes,
+        createdAt: now.toISOString(),
+        deleteAfter,
+      })
+      .onConflictDoNothing({ target: quizClassSessions.joinCode })
+      .run();
+    if (inserted.changes === 1) return { joinCode, teacherKey, deleteAfter, questionCount: draw.length };
+  }
+  throw new Error('could not allocate a join code');
+}
+
+export function sessionByJoinCode(db: Db, code: string): ClassSession | undefined {
+  return stmts(db).sessionByCode.get({ code });
+}
+
+export function sessionByTeacherKey(db: Db, key: string): ClassSession | undefined {
+  return db.select().from(quizClassSessions).where(eq(quizClassSessions.teacherKeyHash, hashSecret(key))).get();
+}
+
+/** What a pupil sees of a session: no answers, no other pupils. */
+export interface PupilView {
+  school: string;
+  className: string;
+  title: string;
+  nickname: string;
+  timeLimitMinutes: number | null;
+  /** ISO time by which answers must be in, when there is a time limit. */
+  deadline: string | null;
+  questions: PublicQuestion[];
+  result: ScoreResult | null;
+}
+
+function drawOf(session: ClassSession, bank: QuestionBank) {
+  return resolveDraw(JSON.parse(session.draw) as DrawnQuestion[], (id) => bank.get(id));
+}
+
+function deadlineOf(session: ClassSession, joinedAt: string): string | null {
+  return session.timeLimitMinutes ? new Date(Date.parse(joinedAt) + session.timeLimitMinutes * 60_000).toISOString() : null;
+}
+
+export function joinSession(db: Db, bank: QuestionBank, session: ClassSession, nickname: string, now: Date): { token: string; view: PupilView } {
+  if (session.closed) throw new UserError(409, 'session_closed', '这场测验已经结束，不能再加入了。');
+  const token = newSecret();
+  const joinedAt = now.toISOString();
+  const q = stmts(db);
+  db.transaction(() => {
+    const { n } = q.countPlayers.get({ sessionId: session.id })!;
+    if (n >= MAX_PLAYERS) throw new UserError(409, 'session_full', `这场测验已经有 ${MAX_PLAYERS} 人加入，不能再加入了。`);
+    const r = q.insertPlayer.run({ sessionId: session.id, tokenHash: hashSecret(token), nickname, joinedAt });
+    if (r.changes !== 1) throw new UserError(409, 'nickname_taken', '这个昵称已经有同学用了，请换一个。', 'nickname');
+  });
+  return { token, view: pupilView(session, bank, nickname, joinedAt, null) };
+}
+
+function pupilView(session: ClassSession, bank: QuestionBank, nickname: string, joinedAt: string, result: ScoreResult | null): PupilView {
+  return {
+    school: session.school,
+    className: session.className,
+    title: setTitle(session.audience as QuizAudienceCode, session.topic),
+    nickname,
+    timeLimitMinutes: session.timeLimitMinutes,
+    deadline: deadlineOf(session, joinedAt),
+    questions: publicQuestions(drawOf(session, bank)),
+    result,
+  };
+}
+
+function playerByToken(db: Db, token: string) {
+  const row = stmts(db).playerByToken.get({ tokenHash: hashSecret(token) });
+  if (!row) throw new UserError(404, 'player_not_found', '找不到你的答题记录，测验可能已经结束并删除。请向老师要新的加入码。');
+  if (row.player.removed) throw new UserError(403, 'player_removed', '老师已经把你移出了这场测验。如有疑问请问老师。');
+  return row;
+}
+
+function answersOf(db: Db, playerId: number): number[][] {
+  const rows = db.select().from(quizClassAnswers).where(eq(quizClassAnswers.playerId, playerId)).orderBy(asc(quizClassAnswers.questionIndex)).all();
+  const out: number[][] = [];
+  for (const r of rows) out[r.questionIndex] = JSON.parse(r.choice) as number[];
+  return out;
+}
+
+/** A pupil coming back (reload, lost connection): the same questions, and the result once submitted. */
+export function resumePlayer(db: Db, bank: QuestionBank, token: string): PupilView {
+  const { player, session } = playerByToken(db, token);
+  const result = player.finishedAt ? scoreAnswers(drawOf(session, bank), answersOf(db, player.id)) : null;
+  return pupilView(session, bank, player.nickname, player.joinedAt, result);
+}
+
+/** Scores a pupil's answers once. Only correctness counts; when they answered does not. */
+export function submitPlayer(db: Db, bank: QuestionBank, token: string, answers: (number[] | null)[], now: Date): ScoreResult {
+  const { player, session } = playerByToken(db, token);
+  if (player.finishedAt) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
+  if (session.closed) throw new UserError(409, 'session_closed', '老师已经结束了这场测验，答卷没有被接收。');
+  const deadline = deadlineOf(session, player.joinedAt);
+  if (deadline && now.getTime() > Date.parse(deadline) + LATE_GRACE_MS) {
+    throw new UserError(409, 'time_over', '答题时间已经过了，答卷没有被接收。');
+  }
+  const score = scoreAnswers(drawOf(session, bank), answers);
+  const q = stmts(db);
+  db.transaction(() => {
+    for (const r of score.results) q.insertAnswer.run({ playerId: player.id, n: r.n, choice: JSON.stringify(r.chosen), correct: r.correct ? 1 : 0 });
+    const done = q.finishPlayer.run({ finishedAt: now.toISOString(), correct: score.correct, playerId: player.id });
+    if (done.changes !== 1) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
+  });
+  return score;
+}
+
+export interface ClassReport {
+  school: string;
+  className: string;
+  title: string;
+  joinCode: string;
+  closed: boolean;
+  createdAt: string;
+  deleteAfter: string;
+  timeLimitMinutes: number | null;
+  questionCount: number;
+  players: { id: number; nickname: string; finished: boolean; correct: number | null; percent: number | null; answers: (boolean | null)[] }[];
+  joined: number;
+  finished: number;
+  /** Average percent of pupils who have finished; null before anyone has. */
+  average: number | null;
+  distribution: { label: string; count: number }[];
+  questions: { n: number; stem: string; guide: string | null; answered: number; correctRate: number | null }[];
+}
+
+export const SCORE_BANDS = [
+  { label: '90–100 分', min: 90 },
+  { label: '80–89 分', min: 80 },
+  { label: '70–79 分', min: 70 },
+  { label: '60–69 分', min: 60 },
+  { label: '60 分以下', min: 0 },
+] as const;
+
+export function classReport(db: Db, bank: QuestionBank, session: ClassSession): ClassReport {
+  const resolved = drawOf(session, bank);
+  const total = resolved.length;
+  const players = db
+    .select()
+    .from(quizClassPlayers)
+    .where(and(eq(quizClassPlayers.sessionId, session.id), eq(quizClassPlayers.removed, false)))
+    .orderBy(asc(quizClassPlayers.id))
+    .all();
+  const answers = db
+    .select({ playerId: quizClassAnswers.playerId, n: quizClassAnswers.questionIndex, correct: quizClassAnswers.correct })
+    .from(quizClassAnswers)
+    .innerJoin(quizClassPlayers, eq(quizClassPlayers.id, quizClassAnswers.playerId))
+    .where(and(eq(quizClassPlayers.sessionId, session.id), eq(quizClassPlayers.removed, false)))
+    .all();
+  const byPlayer = new Map<number, (boolean | null)[]>();
+  for (const a of answers) {
+    const row = byPlayer.get(a.playerId) ?? Array<boolean | null>(total).fill(null);
+    row[a.n] = a.correct;
+    byPlayer.set(a.playerId, row);
+  }
+  const percent = (correct: number) => (total ? Math.round((correct / total) * 100) : 0);
+  const rows = players.map((p) => ({
+    id: p.id,
+    nickname: p.nickname,
+    finished: p.finishedAt !== null,
+    correct: p.correct,
+    percent: p.correct === null ? null : percent(p.correct),
+    answers: byPlayer.get(p.id) ?? Array<boolean | null>(total).fill(null),
+  }));
+  const done = rows.filter((r) => r.finished);
+  const average = done.length ? Math.round((done.reduce((s, r) => s + (r.percent ?? 0), 0) / done.length) * 10) / 10 : null;
+  const distribution = SCORE_BANDS.map((b, i) => ({
+    label: b.label,
+    count: done.filter((r) => (r.percent ?? 0) >= b.min && (i === 0 || (r.percent ?? 0) < SCORE_BANDS[i - 1]!.min)).length,
+  }));
+  const questions = resolved.map(({ question }, n) => {
+    const marks = done.map((r) => r.answers[n]).filter((x): x is boolean => x !== null && x !== undefined);
+    return {
+      n,
+      stem: question.stem,
+      guide: question.guide ?? null,
+      answered: marks.length,
+      correctRate: marks.length ? Math.round((marks.filter(Boolean).length / marks.length) * 100) : null,
+    };
+  });
+  return {
+    school: session.school,
+    className: session.className,
+    title: setTitle(session.audience as QuizAudienceCode, session.topic),
+    joinCode: session.joinCode,
+    closed: session.closed,
+    createdAt: session.createdAt,
+    deleteAfter: session.deleteAfter,
+    timeLimitMinutes: session.timeLimitMinutes,
+    questionCount: total,
+    players: rows,
+    joined: rows.length,
+    finished: done.length,
+    average,
+    distribution,
+    questions,
+  };
+}
+
+/** The teacher removes a pupil (a rude nickname, a double join): their token stops working and their answers go. */
+export function removePlayer(db: Db, session: ClassSession, playerId: number): void {
+  db.transaction((tx) => {
+    const r = tx
+      .update(quizClassPlayers)
+      .set({ removed: true })
+      .where(and(eq(quizClassPlayers.id, playerId), eq(quizClassPlayers.sessionId, session.id)))
+      .run();
+    if (r.changes !== 1) throw new UserError(404, 'player_not_found', '找不到这位同学，可能已经被移出。');
+    tx.delete(quizClassAnswers).where(eq(quizClassAnswers.playerId, playerId)).run();
+  });
+}
+
+export function closeSession(db: Db, session: ClassSession): void {
+  db.update(quizClassSessions).set({ closed: true }).where(eq(quizClassSessions.id, session.id)).run();
+}
+
+/** Deletes sessions past their retention date; players and answers go with them (ON DELETE CASCADE). */
+export function purgeExpiredSessions(db: Db, now: Date): number {
+  return db.delete(quizClassSessions).where(lt(quizClassSessions.deleteAfter, now.toISOString())).run().changes;
+}
+
+/** Spreadsheet cells that start with = + - @ would run as formulas in Excel; prefix them. */
+function csvCell(value: string | number | null): string {
+  let s = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** CSV for Excel: UTF-8 with BOM (so Chinese shows correctly), CRLF line ends, one row per pupil, then the correct rate of each question. */
+export function classCsv(report: ClassReport): string {
+  const qHeads = report.questions.map((q) => `第${q.n + 1}题`);
+  const lines: (string | number | null)[][] = [
+    ['学校', report.school, '班级', report.className, '题目', report.title],
+    [],
+    ['昵称', '状态', '答对题数', '总题数', '得分', ...qHeads],
+    ...report.players.map((p) => [
+      p.nickname,
+      p.finished ? '已交卷' : '未交卷',
+      p.correct,
+      report.questionCount,
+      p.percent,
+      ...p.answers.map((a) => (a === null ? '' : a ? '对' : '错')),
+    ]),
+    [],
+    ['各题答对率', '', '', '', '', ...report.questions.map((q) => (q.correctRate === null ? '' : `${q.correctRate}%`))],
+    ['平均分', report.average, '已交卷人数', report.finished, '加入人数', report.joined],
+    [],
+    ['题号', '答对率', '题干'],
+    ...report.questions.map((q) => [`第${q.n + 1}题`, q.correctRate === null ? '' : `${q.correctRate}%`, q.stem]),
+  ];
+  return `\uFEFF${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}

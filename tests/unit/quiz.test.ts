@@ -1,0 +1,323 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { openDb } from '../../api/db/client.ts';
+import { quizClassAnswers, quizClassPlayers, quizClassSessions, quizExams } from '../../api/db/schema.ts';
+import { QuizRateLimiter } from '../../api/middleware/quiz-rate-limit.ts';
+import { QuestionBank } from '../../api/services/quiz/bank.ts';
+import { classCsv, classReport, createClassSession, sessionByJoinCode } from '../../api/services/quiz/class-sessions.ts';
+import { drawQuestions, publicQuestions, resolveDraw } from '../../api/services/quiz/draw.ts';
+import { purgeQuizData } from '../../api/services/quiz/purge.ts';
+import { isCorrect, scoreAnswers } from '../../api/services/quiz/scoring.ts';
+import { normaliseCertificateCode } from '../../api/services/quiz/secrets.ts';
+import type { Question } from '../../content/schemas/question.ts';
+
+const bank = QuestionBank.load();
+const single = bank.all.find((q) => q.type === 'single')!;
+const multiple = bank.all.find((q) => q.type === 'multiple')!;
+const tf = bank.all.find((q) => q.type === 'truefalse')!;
+
+/** Displayed indices of the right answer for a question shown in `order`. */
+const shownAnswer = (q: Question, order: number[]) => q.answer.map((i) => order.indexOf(i));
+/** Deterministic "random" source for reproducible draws. */
+function seeded(seed: number) {
+  let s = seed;
+  return (max: number) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s % max;
+  };
+}
+
+describe('抽题', () => {
+  const pool = bank.pool('primary');
+  it('抽出的题不重复、都在范围内、由易到难，选项顺序是原选项的一个排列', () => {
+    const draw = drawQuestions(pool, 15, seeded(7));
+    expect(draw).toHaveLength(Math.min(15, pool.length));
+    expect(new Set(draw.map((d) => d.id)).size).toBe(draw.length);
+    const qs = draw.map((d) => bank.get(d.id)!);
+    for (const q of qs) expect(q.audiences).toContain('primary');
+    const diffs = qs.map((q) => q.difficulty);
+    expect(diffs).toEqual([...diffs].sort());
+    for (const d of draw) expect([...d.order].sort()).toEqual(bank.get(d.id)!.options.map((_, i) => i));
+  });
+  it('题库不够时全部抽出，数量为 0 时不抽', () => {
+    const small = pool.slice(0, 3);
+    expect(drawQuestions(small, 10)).toHaveLength(3);
+    expect(drawQuestions(small, 0)).toHaveLength(0);
+  });
+  it('判断题不打乱“正确 / 错误”，选择题会打乱选项', () => {
+    const tfs = bank.all.filter((q) => q.type === 'truefalse');
+    for (const d of drawQuestions(tfs, 10)) expect(d.order).toEqual([0, 1]);
+    const choices = bank.all.filter((q) => q.type !== 'truefalse' && q.options.length >= 4);
+    const shuffled = drawQuestions(choices, 30, seeded(3)).some((d) => d.order.some((v, i) => v !== i));
+    expect(shuffled).toBe(true);
+  });
+  it('按主题筛选', () => {
+    const [t] = bank.topics('primary');
+    expect(t).toBeDefined();
+    const draw = drawQuestions(bank.pool('primary', t!.topic), 50);
+    expect(draw).toHaveLength(t!.count);
+    for (const d of draw) expect(bank.get(d.id)!.topics).toContain(t!.topic);
+  });
+  it('发给浏览器的题目只有题干和选项，没有答案和解析', () => {
+    const pub = publicQuestions(resolveDraw(drawQuestions(bank.all, 20), (id) => bank.get(id)));
+    for (const q of pub) expect(Object.keys(q).sort()).toEqual(['n', 'options', 'stem', 'type']);
+  });
+});
+
+describe('评分', () => {
+  it('按显示顺序作答，映射回原答案', () => {
+    const order = [...single.options.keys()].reverse();
+    expect(isCorrect(single, order, shownAnswer(single, order))).toBe(true);
+    const wrong = order.map((_, i) => i).find((i) => !shownAnswer(single, order).includes(i))!;
+    expect(isCorrect(single, order, [wrong])).toBe(false);
+  });
+  it('多选题少选、多选都不得分', () => {
+    const order = [...multiple.options.keys()];
+    const right = shownAnswer(multiple, order);
+    expect(isCorrect(multiple, order, right)).toBe(true);
+    expect(isCorrect(multiple, order, right.slice(1))).toBe(false);
+    const extra = order.find((i) => !right.includes(i));
+    if (extra !== undefined) expect(isCorrect(multiple, order, [...right, extra])).toBe(false);
+  });
+  it('整卷：未答、越界、单选题多选都算错；分数只看对错', () => {
+    const draw = [single, multiple, tf].map((q) => ({ question: q, order: [...q.options.keys()] }));
+    const all = scoreAnswers(draw, draw.map((d) => shownAnswer(d.question, d.order)));
+    expect(all).toMatchObject({ correct: 3, total: 3, percent: 100 });
+    const none = scoreAnswers(draw, []);
+    expect(none).toMatchObject({ correct: 0, percent: 0 });
+    const bad = scoreAnswers(draw, [[0, 1], [9], shownAnswer(tf, [0, 1])]);
+    expect(bad.correct).toBe(1);
+    expect(bad.percent).toBe(33);
+    expect(bad.results[2]!.explanation).toBe(tf.explanation);
+  });
+});
+
+describe('证书验证码', () => {
+  it('容忍小写、空格和缺少连字符', () => {
+    expect(normaliseCertificateCode('7kq4 mx2p 9htd')).toBe('7KQ4-MX2P-9HTD');
+    expect(normaliseCertificateCode('7KQ4MX2P9HTD')).toBe('7KQ4-MX2P-9HTD');
+    expect(normaliseCertificateCode('0OI1-XXXX-XXXX')).toBeNull();
+    expect(normaliseCertificateCode('short')).toBeNull();
+  });
+});
+
+describe('限流', () => {
+  it('窗口内超过上限拒绝，换窗口恢复；轮换密钥后计数清空、客户端标识改变', () => {
+    let t = 0;
+    const limiter = new QuizRateLimiter({ rotateMs: 10_000, now: () => t });
+    const k = limiter.clientKey('203.0.113.9');
+    expect(k).not.toContain('203');
+    for (let i = 0; i < 3; i++) expect(limiter.hit('x', k, 3, 1000)).toBe(true);
+    expect(limiter.hit('x', k, 3, 1000)).toBe(false);
+    t = 1500;
+    expect(limiter.hit('x', k, 3, 1000)).toBe(true);
+    t = 20_000;
+    expect(limiter.clientKey('203.0.113.9')).not.toBe(k);
+    expect(limiter.size).toBe(0);
+  });
+});
+
+describe('清理', () => {
+  it('到期的班级测验连同学生和答案一起删除，未到期的保留；超时未交卷的考试删除', () => {
+    const db = openDb(':memory:');
+    const t0 = new Date('2026-11-01T08:00:00Z');
+    const input = { school: '商河县实验小学', className: '四年级一班', audience: 'primary' as const, topic: null, count: 5, timeLimitMinutes: null };
+    const old = createClassSession(db, bank, input, t0, 7);
+    const fresh = createClassSession(db, bank, input, new Date('2026-11-06T08:00:00Z'), 7);
+    const s = sessionByJoinCode(db, old.joinCode)!;
+    db.insert(quizClassPlayers).values({ sessionId: s.id, tokenHash: 'h', nickname: '小熊猫', joinedAt: t0.toISOString() }).run();
+    const p = db.select().from(quizClassPlayers).get()!;
+    db.insert(quizClassAnswers).values({ playerId: p.id, questionIndex: 0, choice: '[0]', correct: true }).run();
+    db.insert(quizExams).values({ tokenHash: 'e', audience: 'primary', draw: '[]', createdAt: t0.toISOString() }).run();
+
+    expect(purgeQuizData(db, new Date('2026-11-07T08:00:00Z'))).toEqual({ sessions: 0, exams: 1 });
+    expect(purgeQuizData(db, new Date('2026-11-08T09:00:00Z'))).toEqual({ sessions: 1, exams: 0 });
+    expect(db.select().from(quizClassSessions).all().map((r) => r.joinCode)).toEqual([fresh.joinCode]);
+    expect(db.select().from(quizClassPlayers).all()).toEqual([]);
+    expect(db.select().from(quizClassAnswers).all()).toEqual([]);
+  });
+});
+
+describe('测验接口', () => {
+  const db = openDb(':memory:');
+  const { app } = createApp({ db, siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } });
+  const post = (path: string, body: unknown) =>
+    app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('考试：开始时没有答案，交卷后给出分数和解析，同一份不能交两次；及格发证书并能验证', async () => {
+    const res = await post('/api/quiz/exams', { audience: 'primary' });
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    const exam = JSON.parse(text) as { token: string; questions: { stem: string; options: string[] }[] };
+    expect(text).not.toMatch(/answer|explanation|"id"/);
+    // Answer right by looking the question up in the bank (as only the server can).
+    const answers = exam.questions.map((pq) => {
+      const q = bank.all.find((b) => b.stem === pq.stem)!;
+      return q.answer.map((i) => pq.options.indexOf(q.options[i]!));
+    });
+    const done = await post('/api/quiz/exams/submit', { token: exam.token, answers, name: '张三' });
+    const result = (await done.json()) as { percent: number; passed: boolean; results: { explanation: string }[]; certificate: { code: string; name: string } };
+    expect(result.percent).toBe(100);
+    expect(result.passed).toBe(true);
+    expect(result.results[0]!.explanation.length).toBeGreaterThan(10);
+    expect(result.certificate.name).toBe('张三');
+    const again = await post('/api/quiz/exams/submit', { token: exam.token, answers, name: '' });
+    expect(again.status).toBe(404);
+    const v = await post('/api/quiz/certificates/verify', { code: result.certificate.code.toLowerCase() });
+    expect(await v.json()).toMatchObject({ valid: true, certificate: { name: '张三', score: 100 } });
+    const page = await app.request(`/quiz/certificate/${result.certificate.code}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('张三');
+  });
+
+  it('不及格没有证书', async () => {
+    const exam = (await (await post('/api/quiz/exams', { audience: 'resident' })).json()) as { token: string };
+    const r = (await (await post('/api/quiz/exams/submit', { token: exam.token, answers: [] })).json()) as { passed: boolean; certificate: unknown };
+    expect(r).toMatchObject({ passed: false, certificate: null });
+  });
+
+  it('错误输入给出中文说明', async () => {
+    const r1 = await post('/api/quiz/exams', { audience: 'martian' });
+    expect(r1.status).toBe(400);
+    expect(((await r1.json()) as { error: { message: string } }).error.message).toMatch(/请选择答题对象/);
+    const r2 = await post('/api/quiz/class', { school: '', className: '一班', audience: 'primary', count: 10 });
+    expect(((await r2.json()) as { error: { message: string; field: string } }).error).toMatchObject({ message: '请填写学校名称。', field: 'school' });
+    const r3 = await post('/api/quiz/class/join', { code: '12345678', nickname: '=HYPERLINK()' });
+    expect(((await r3.json()) as { error: { message: string } }).error.message).toMatch(/昵称只能用汉字/);
+    const r4 = await app.request('/api/quiz/exams', { method: 'POST', body: 'not json', headers: { 'Content-Type': 'application/json' } });
+    expect(r4.status).toBe(400);
+  });
+
+  it('班级测验：加入、交卷、老师看报告、移出、导出带 BOM 的 CSV', async () => {
+    const created = (await (await post('/api/quiz/class', { school: '商河县第一中学', className: '初二（3）班', audience: 'junior', count: 6, timeLimitMinutes: null })).json()) as {
+      joinCode: string;
+      teacherKey: string;
+    };
+    expect(created.joinCode).toMatch(/^\d{8}$/);
+    const join = async (nickname: string) => (await (await post('/api/quiz/class/join', { code: created.joinCode, nickname })).json()) as { token: string; view: { questions: { stem: string; options: string[] }[] } };
+    const a = await join('勇敢的熊猫');
+    const b = await join('聪明的小鹿');
+    const dup = await post('/api/quiz/class/join', { code: created.joinCode, nickname: '勇敢的熊猫' });
+    expect(dup.status).toBe(409);
+    const rightAnswers = a.view.questions.map((pq) => {
+      const q = bank.all.find((x) => x.stem === pq.stem)!;
+      return q.answer.map((i) => pq.options.indexOf(q.options[i]!));
+    });
+    const sa = (await (await post('/api/quiz/class/submit', { token: a.token, answers: rightAnswers })).json()) as { percent: number };
+    expect(sa.percent).toBe(100);
+    expect((await post('/api/quiz/class/submit', { token: a.token, answers: rightAnswers })).status).toBe(409);
+    await post('/api/quiz/class/submit', { token: b.token, answers: rightAnswers.map((x, i) => (i < 3 ? x : [])) });
+    const report = (await (await post('/api/quiz/class/teacher', { key: created.teacherKey })).json()) as ReturnType<typeof classReport>;
+    expect(report).toMatchObject({ joined: 2, finished: 2, average: 75 });
+    expect(report.questions.map((q) => q.correctRate)).toEqual([100, 100, 100, 50, 50, 50]);
+    expect(report.distribution.find((d) => d.label === '90–100 分')!.count).toBe(1);
+    const removed = (await (await post('/api/quiz/class/teacher/remove', { key: created.teacherKey, playerId: report.players[1]!.id })).json()) as typeof report;
+    expect(removed.joined).toBe(1);
+    expect((await post('/api/quiz/class/me', { token: b.token })).status).toBe(403);
+    const csv = await app.request('/api/quiz/class/teacher/export', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `key=${created.teacherKey}`,
+    });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('勇敢的熊猫,已交卷,6,6,100');
+    expect(text).not.toContain('聪明的小鹿');
+    const wrongKey = await post('/api/quiz/class/teacher', { key: 'A'.repeat(43) });
+    expect(wrongKey.status).toBe(404);
+  });
+
+  it('CSV 单元格防公式注入', () => {
+    const csv = classCsv({
+      school: '=cmd', className: '+1', title: 't', joinCode: '1', closed: false, createdAt: '', deleteAfter: '', timeLimitMinutes: null,
+      questionCount: 0, players: [], joined: 0, finished: 0, average: null, distribution: [], questions: [],
+    });
+    expect(csv).toContain("'=cmd");
+    expect(csv).toContain("'+1");
+  });
+
+  it('猜加入码会被限流', async () => {
+    const limited = createApp({ db: openDb(':memory:'), siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } }).app;
+    let last = 0;
+    for (let i = 0; i < 35; i++) {
+      const r = await limited.request('/api/quiz/class/join', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: String(10000000 + i), nickname: '小猫' }) });
+      last = r.status;
+    }
+    expect(last).toBe(429);
+  });
+});
+
+describe('CSP', () => {
+  it('允许的内联样式哈希正好是 Astro 岛屿样式的哈希', async () => {
+    const { createHash } = await import('node:crypto');
+    const { ASTRO_ISLAND_STYLE_HASH } = await import('../../api/middleware/security-headers.ts');
+    const css = 'astro-island,astro-slot,astro-static-slot{display:contents}';
+    expect(ASTRO_ISLAND_STYLE_HASH).toBe(`sha256-${createHash('sha256').update(css).digest('base64')}`);
+  });
+});
+
+describe('成组提交', () => {
+  it('同一批里失败的写入只撤销自己，其他写入照常提交', async () => {
+    const { GroupCommit } = await import('../../api/db/group-commit.ts');
+    const db = openDb(':memory:');
+    const sqlite = db.$client;
+    sqlite.exec('create table t (v integer unique)');
+    const gc = new GroupCommit(sqlite);
+    const ins = (v: number) => () => sqlite.prepare('insert into t (v) values (?)').run(v).changes;
+    const results = await Promise.allSettled([
+      gc.write(ins(1)),
+      gc.write(() => {
+        sqlite.prepare('insert into t (v) values (?)').run(2);
+        throw new Error('boom');
+      }),
+      gc.write(ins(1)),
+      gc.write(ins(3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(sqlite.prepare('select v from t order by v').all()).toEqual([{ v: 1 }, { v: 3 }]);
+  });
+});
+
+describe('定时清理任务', () => {
+  it('启动时立即清理一次，之后按间隔反复清理', async () => {
+    const { vi } = await import('vitest');
+    const { startQuizPurge } = await import('../../api/services/quiz/purge.ts');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-20T00:00:00Z'));
+      const db = openDb(':memory:');
+      const input = { school: '商河县第三实验小学', className: '二年级三班', audience: 'primary' as const, topic: null, count: 5, timeLimitMinutes: null };
+      createClassSession(db, bank, input, new Date('2026-11-01T00:00:00Z'), 7);
+      createClassSession(db, bank, input, new Date('2026-11-19T00:00:00Z'), 2);
+      const logs: string[] = [];
+      const stop = startQuizPurge(db, 60_000, (m) => logs.push(m));
+      expect(db.select().from(quizClassSessions).all()).toHaveLength(1);
+      vi.setSystemTime(new Date('2026-11-21T01:00:00Z'));
+      vi.advanceTimersByTime(60_000);
+      expect(db.select().from(quizClassSessions).all()).toHaveLength(0);
+      expect(logs).toHaveLength(2);
+      expect(logs.join('')).not.toMatch(/实验小学|二年级/);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('题库在启动时校验', () => {
+  it('题库有错时抛出指明文件和字段的中文错误，服务不会带着坏题库启动', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ContentError } = await import('../../content/schemas/friendly-errors.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'bad-bank-'));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      '- id: bad-001\n  type: single\n  stem: 这是一道答案不在选项里的题目\n  options: [甲, 乙]\n  answer: D\n  explanation: 这里的解析足够长，能通过长度检查。\n  guide: co-poisoning\n  topics: [测试]\n  audiences: [resident]\n  difficulty: 1\n',
+    );
+    expect(() => QuestionBank.load(dir)).toThrow(ContentError);
+    expect(() => QuestionBank.load(dir)).toThrow(/bad\.yaml · 题目 bad-001 · 字段 answer：答案 D 不在选项范围内/);
+  });
+});
