@@ -6,6 +6,8 @@ import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { adminRoutes } from './routes/admin/index.ts';
+import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
 import { fileBlobStore } from './services/blob-store.ts';
@@ -80,6 +82,10 @@ export function createApp(deps: AppDeps): BuiltApp {
       ...(deps.reporting?.lookupFloorMs !== undefined ? { lookupFloorMs: deps.reporting.lookupFloorMs } : {}),
     }),
   );
+
+  // Back office and public figures (issue 7).
+  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell }).app);
+  app.route('/', dataRoutes(deps.db, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
 

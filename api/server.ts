@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { dbFile, openDb } from './db/client.ts';
 import { ConfigError, parseEnv } from './env.ts';
 import { fileBlobStore } from './services/blob-store.ts';
+import { purgeExpired } from './services/admin/retention.ts';
 import { sweepOrphanBlobs } from './services/reports/workflow.ts';
 import { ContentError } from '../content/schemas/friendly-errors.ts';
 import { QuestionBank } from './services/quiz/bank.ts';
@@ -43,6 +44,13 @@ export function startServer() {
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
   const swept = sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
   if (swept) console.log(`已清理 ${swept} 个未完成提交留下的临时附件文件。`);
+  // Retention (issue 7): purge attachments and identities of long-closed cases now and once a day.
+  const runRetention = () => {
+    const purged = purgeExpired(db, fileBlobStore(config.dataDir), 'system');
+    if (purged.cases) console.log(`保存期限到期：已清除 ${purged.cases} 件案件的 ${purged.files} 个附件和 ${purged.identities} 份身份信息。`);
+  };
+  runRetention();
+  setInterval(runRetention, 24 * 3600_000).unref();
   const stopQuizPurge = startQuizPurge(db);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

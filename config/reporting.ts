@@ -12,6 +12,10 @@ export const REPORT_STATUSES = [
   { code: 'extended', name: '延期办理', hint: '情况复杂，办理期限已延长，原因见部门留言。' },
   { code: 'closed', name: '已办结', hint: '办理完毕，结果见部门留言。' },
   { code: 'not_accepted', name: '不予受理', hint: '不符合受理条件，原因见部门留言。' },
+  // Back office (issue 7): outcome of the check and rectification.
+  { code: 'substantiated', name: '经核查属实', hint: '举报的问题经核查属实，正在依法处理。' },
+  { code: 'unsubstantiated', name: '经核查不属实', hint: '经核查，举报的问题不属实，说明见部门留言。' },
+  { code: 'rectifying', name: '整改中', hint: '已责令限期整改，部门会跟踪整改结果。' },
 ] as const;
 export type ReportStatusCode = (typeof REPORT_STATUSES)[number]['code'];
 export const REPORT_STATUS_CODES = REPORT_STATUSES.map((s) => s.code) as [ReportStatusCode, ...ReportStatusCode[]];

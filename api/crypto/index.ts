@@ -10,6 +10,7 @@
  */
 import {
   createCipheriv,
+  createHash,
   createDecipheriv,
   createPrivateKey,
   createPublicKey,
@@ -22,6 +23,7 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
+import { Secret as OTPSecret, TOTP } from 'otpauth';
 
 const SEAL_VERSION = 1;
 const BOX_VERSION = 1;
@@ -331,3 +333,85 @@ export function randomId(): string {
 }
 
 export { randomBytes };
+
+// ---------------------------------------------------------------------------------------------
+// Staff passwords, sessions, TOTP and the audit chain (issue 7)
+
+/** scrypt for staff passwords: N=2^15, r=8 (32 MiB, ~100 ms) — people choose passwords, so stretch hard. */
+export const PASSWORD_SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 128 * 1024 * 1024 } as const;
+
+export interface PasswordSecrets {
+  /** Stored: "scrypt$N$r$p$salt$verifier". */
+  hash: string;
+  /** Never stored: wraps the staff private key and TOTP secret. */
+  key: Buffer;
+}
+
+async function stretchPassword(password: string, salt: Buffer, N: number, r: number, p: number): Promise<{ verifier: Buffer; key: Buffer }> {
+  const stretched = await scrypt(password, salt, KEY_BYTES, { N, r, p, maxmem: PASSWORD_SCRYPT.maxmem });
+  return {
+    verifier: Buffer.from(hkdfSync('sha256', stretched, salt, 'shanghe-password-verifier-v1', KEY_BYTES)),
+    key: Buffer.from(hkdfSync('sha256', stretched, salt, 'shanghe-password-key-v1', KEY_BYTES)),
+  };
+}
+
+/** One scrypt gives both the stored verifier and the key that wraps the staff private key. */
+export async function hashPassword(password: string, params: { N: number; r: number; p: number } = PASSWORD_SCRYPT): Promise<PasswordSecrets> {
+  const salt = randomBytes(16);
+  const { verifier, key } = await stretchPassword(password, salt, params.N, params.r, params.p);
+  return { hash: ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), verifier.toString('base64url')].join('$'), key };
+}
+
+/** Returns the password-derived key when the password matches, else null (constant-time compare). */
+export async function verifyPassword(password: string, stored: string): Promise<Buffer | null> {
+  const [tag, n, r, p, salt, verifier] = stored.split('$');
+  if (tag !== 'scrypt' || !n || !r || !p || !salt || !verifier) return null;
+  const out = await stretchPassword(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
+  const expected = Buffer.from(verifier, 'base64url');
+  return expected.length === out.verifier.length && timingSafeEqual(expected, out.verifier) ? out.key : null;
+}
+
+/** A session token (cookie value) and what the server keeps of it. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(`session:${token}`).digest('base64url');
+}
+/** The key that wraps the staff private key for the length of a session; only the browser holds the token. */
+export function sessionKeyOf(token: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(token, 'utf8'), Buffer.alloc(0), 'shanghe-session-key-v1', KEY_BYTES));
+}
+
+/** TOTP (RFC 6238, SHA-1, 6 digits, 30 s) as every authenticator app expects. */
+export const TOTP_PARAMS = { issuer: '商河安全', algorithm: 'SHA1', digits: 6, period: 30 } as const;
+
+export function newTotpSecret(): string {
+  return new OTPSecret({ size: 20 }).base32;
+}
+
+export function totpUri(secretBase32: string, label: string): string {
+  return new TOTP({ ...TOTP_PARAMS, label, secret: OTPSecret.fromBase32(secretBase32) }).toString();
+}
+
+/**
+ * Checks a code against the current step ±1 and returns the matched time step (so the caller can
+ * refuse replays), or null.
+ */
+export function verifyTotp(secretBase32: string, code: string, now: number = Date.now()): number | null {
+  const clean = code.replace(/\s/g, '');
+  if (!/^\d{6}$/.test(clean)) return null;
+  const totp = new TOTP({ ...TOTP_PARAMS, secret: OTPSecret.fromBase32(secretBase32) });
+  const delta = totp.validate({ token: clean, timestamp: now, window: 1 });
+  if (delta === null) return null;
+  return Math.floor(now / 1000 / TOTP_PARAMS.period) + delta;
+}
+
+/** Current code (the CLI and tests use it; staff use their phone). */
+export function totpCode(secretBase32: string, now: number = Date.now()): string {
+  return new TOTP({ ...TOTP_PARAMS, secret: OTPSecret.fromBase32(secretBase32) }).generate({ timestamp: now });
+}
+
+export function sha256Hex(data: string): string {
+  return createHash('sha256').update(data, 'utf8').digest('hex');
+}

@@ -219,3 +219,145 @@ export const quizClassAnswers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.playerId, t.questionIndex] })],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Back office (issue 7): staff, sessions, key holdings, case handling, identity access, rewards
+// and the hash-chained audit log. Staff rows never hold a reporter's data; the audit log names
+// staff by id and cases by report id, never by anything a reporter wrote.
+
+/** Staff accounts. The private key is wrapped twice: by the password-derived key and by escrow. */
+export const staffUsers = sqliteTable('staff_users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  /** config/staff.ts STAFF_ROLES code. */
+  role: text('role').notNull(),
+  /** config/departments.ts code; handlers only. */
+  department: text('department'),
+  /** scrypt parameters, salt and verifier (see api/crypto hashPassword). */
+  passwordHash: text('password_hash').notNull(),
+  publicKey: blob('public_key', { mode: 'buffer' }).notNull(),
+  /** Private key boxed under a key derived from the password (different HKDF output from the verifier). */
+  passwordBoxedPrivateKey: blob('password_boxed_private_key', { mode: 'buffer' }).notNull(),
+  /** Private key sealed to the escrow key, so the recovery key can reset a password without losing cases. */
+  escrowSealedPrivateKey: blob('escrow_sealed_private_key', { mode: 'buffer' }).notNull(),
+  /** TOTP secret boxed under the password-derived key. */
+  totpBox: blob('totp_box', { mode: 'buffer' }).notNull(),
+  /** Last accepted TOTP time step: a code is never accepted twice. */
+  totpLastStep: integer('totp_last_step').notNull().default(0),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: text('locked_until'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: text('created_at').notNull(),
+});
+
+/** One live session per user (a new login deletes the old row). Only a hash of the token is kept. */
+export const staffSessions = sqliteTable('staff_sessions', {
+  id: text('id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .unique()
+    .references(() => staffUsers.id, { onDelete: 'cascade' }),
+  csrfToken: text('csrf_token').notNull(),
+  /** The staff private key boxed under a key derived from the session token (held only by the browser). */
+  keyBox: blob('key_box', { mode: 'buffer' }).notNull(),
+  createdAt: text('created_at').notNull(),
+  lastSeenAt: text('last_seen_at').notNull(),
+});
+
+/** Instance keys a staff member holds ('intake', 'identity_custodian', 'dept:<code>'), sealed to their key. */
+export const staffKeyGrants = sqliteTable(
+  'staff_key_grants',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    keyId: text('key_id').notNull(),
+    sealedPrivateKey: blob('sealed_private_key', { mode: 'buffer' }).notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.keyId] })],
+);
+
+/** Which department(s) handle a case. */
+export const caseAssignments = sqliteTable(
+  'case_assignments',
+  {
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    department: text('department').notNull(),
+    assignedOn: text('assigned_on').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.department] }), index('case_assignments_dept_idx').on(t.department)],
+);
+
+/** Handling dates and outcome, all plaintext at day precision (queues and public statistics need them). */
+export const caseTracking = sqliteTable('case_tracking', {
+  reportId: text('report_id')
+    .primaryKey()
+    .references(() => reports.id, { onDelete: 'cascade' }),
+  acceptDueOn: text('accept_due_on').notNull(),
+  acceptedOn: text('accepted_on'),
+  substantiated: integer('substantiated', { mode: 'boolean' }),
+  rectifyDueOn: text('rectify_due_on'),
+  extensionDays: integer('extension_days'),
+  closedOn: text('closed_on'),
+  /** Set when the retention job removed attachments and identity. */
+  purgedOn: text('purged_on'),
+});
+
+/** A handler's request to see a real-name reporter's identity, and the custodian's decision. */
+export const identityRequests = sqliteTable('identity_requests', {
+  id: text('id').primaryKey(),
+  reportId: text('report_id')
+    .notNull()
+    .references(() => reports.id, { onDelete: 'cascade' }),
+  requesterId: text('requester_id')
+    .notNull()
+    .references(() => staffUsers.id),
+  /** Sealed to the report key, like everything else staff write about a case. */
+  sealedReason: blob('sealed_reason', { mode: 'buffer' }).notNull(),
+  /** The same reason sealed to the identity custodian, who decides on it without opening the report. */
+  custodianSealedReason: blob('custodian_sealed_reason', { mode: 'buffer' }).notNull(),
+  /** 'pending' | 'approved' | 'refused' | 'viewed'. */
+  status: text('status').notNull(),
+  deciderId: text('decider_id').references(() => staffUsers.id),
+  /** Identity re-sealed to the requester's public key on approval; deleted once it has been viewed. */
+  sealedForRequester: blob('sealed_for_requester', { mode: 'buffer' }),
+  createdAt: text('created_at').notNull(),
+  decidedAt: text('decided_at'),
+  viewedAt: text('viewed_at'),
+});
+
+/** The reasoning behind a reward decision (the decision itself is on the reports row the reporter reads). */
+export const rewardDecisions = sqliteTable('reward_decisions', {
+  reportId: text('report_id')
+    .primaryKey()
+    .references(() => reports.id, { onDelete: 'cascade' }),
+  /** config/rewards.ts rule-set id. */
+  ruleSet: text('rule_set').notNull(),
+  /** JSON: calculator input and result. */
+  basis: text('basis').notNull(),
+  decidedBy: text('decided_by')
+    .notNull()
+    .references(() => staffUsers.id),
+  decidedOn: text('decided_on').notNull(),
+});
+
+/**
+ * Append-only, hash-chained audit log: hash = SHA-256(prev_hash | canonical JSON of the entry).
+ * app_meta.audit_head holds the last id and hash, so removing entries from the end is detected too.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey(),
+  at: text('at').notNull(),
+  /** Staff id, or 'system' / 'cli'. Never a client address. */
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  reportId: text('report_id'),
+  /** JSON with codes only (status, department, amount), never report text. */
+  detail: text('detail').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});

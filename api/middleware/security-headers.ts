@@ -46,7 +46,8 @@ export function securityHeaders(hashes: ScriptHashes = new Map()): MiddlewareHan
     await next();
     const h = c.res.headers;
     const pageHashes = (h.get('content-type') ?? '').startsWith('text/html') ? hashes.get(c.req.path) : undefined;
-    h.set('Content-Security-Policy', contentSecurityPolicy(pageHashes));
+    // A route may set a stricter, sandboxed policy (staff attachment downloads); keep it.
+    if (!/^sandbox\b/.test(h.get('Content-Security-Policy') ?? '')) h.set('Content-Security-Policy', contentSecurityPolicy(pageHashes));
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('Referrer-Policy', 'no-referrer');
     h.set('X-Frame-Options', 'DENY');

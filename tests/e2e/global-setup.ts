@@ -22,7 +22,13 @@ export default async function globalSetup(): Promise<void> {
     if (server.exitCode !== null) throw new Error(`服务启动失败：\n${output}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.ok) return;
+      if (res.ok) {
+        // The recovery key printed once at first start: the back-office test creates the first administrator with it.
+        const recoveryKey = /[A-Z2-9]{4}(?:-[A-Z2-9]{4}){13}/.exec(output)?.[0] ?? '';
+        process.env.E2E_RECOVERY_KEY = recoveryKey;
+        writeFileSync(join(tmpdir(), `shanghe-e2e-${port}.json`), JSON.stringify({ pid: server.pid, dataDir, recoveryKey }));
+        return;
+      }
     } catch {
       /* not up yet */
     }

@@ -11,7 +11,7 @@ function htmlFiles(dir: string): string[] {
 }
 
 /** Paths the server answers itself rather than from dist/. */
-const DYNAMIC = [/^\/api\//, /^\/admin\//];
+const DYNAMIC = [/^\/api\//, /^\/admin\//, /^\/data\/$/];
 
 function resolves(path: string): boolean {
   if (DYNAMIC.some((re) => re.test(path))) return true;

@@ -1,0 +1,23 @@
+/**
+ * Public figures (issue 7): GET /api/stats (JSON) and the /data/ page, rendered on each request so it
+ * stays correct as reports change. Only suppressed aggregates leave the server; no cookies.
+ */
+import { Hono } from 'hono';
+import type { Db } from '../db/client.ts';
+import { publicStats } from '../services/admin/stats.ts';
+import { dataPage } from '../views/data-page.ts';
+import type { PageShell } from '../views/shell.ts';
+
+export function dataRoutes(db: Db, shell: PageShell): Hono {
+  const app = new Hono();
+  app.get('/api/stats', function statsJson(c) {
+    c.header('Cache-Control', 'no-cache');
+    return c.json(publicStats(db));
+  });
+  app.get('/data', (c) => c.redirect('/data/', 301));
+  app.get('/data/', function dataPageRoute(c) {
+    c.header('Cache-Control', 'no-cache');
+    return c.html(shell.render({ title: '数据公开', description: '商河县安全生产举报的受理、办结、办结率和奖励情况，按月份和行业领域公开。', body: dataPage(publicStats(db)) }));
+  });
+  return app;
+}

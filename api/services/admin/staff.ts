@@ -1,0 +1,327 @@
+/**
+ * Staff accounts, login and sessions, and the instance keys each account holds.
+ *
+ * A staff member's X25519 private key is boxed under their password-derived key (and sealed to the
+ * escrow key for recovery). At login it is re-boxed under a key derived from the session token, which
+ * only the browser's cookie holds; so the database alone opens nothing, and one live session per user
+ * is simply one row per user.
+ */
+import { and, eq } from 'drizzle-orm';
+import { DEPARTMENT_CODES, type DepartmentCode } from '../../../config/departments.ts';
+import { LOGIN_RULES, STAFF_ROLE_CODES, type StaffRole } from '../../../config/staff.ts';
+import {
+  boxDecrypt,
+  boxEncrypt,
+  generateKeyPair,
+  hashPassword,
+  newSessionToken,
+  newTotpSecret,
+  open,
+  PASSWORD_SCRYPT,
+  randomBytes,
+  randomId,
+  seal,
+  sessionIdOf,
+  sessionKeyOf,
+  verifyPassword,
+  verifyTotp,
+} from '../../crypto/index.ts';
+import type { Db } from '../../db/client.ts';
+import { cryptoKeys, staffKeyGrants, staffSessions, staffUsers } from '../../db/schema.ts';
+import { UserError } from '../../errors.ts';
+import { KEY_IDS, type InstanceKeys } from '../keys.ts';
+import { appendAudit, appendAuditIn } from './audit.ts';
+
+export type StaffRow = typeof staffUsers.$inferSelect;
+
+export interface StaffPublic {
+  id: string;
+  username: string;
+  display_name: string;
+  role: StaffRole;
+  department: DepartmentCode | null;
+  active: boolean;
+}
+
+export function publicStaff(u: StaffRow): StaffPublic {
+  return { id: u.id, username: u.username, display_name: u.displayName, role: u.role as StaffRole, department: (u.department as DepartmentCode | null) ?? null, active: u.active };
+}
+
+/** Password cost; tests lower it. */
+let passwordParams: { N: number; r: number; p: number } = PASSWORD_SCRYPT;
+export function setPasswordCostForTests(N: number): void {
+  passwordParams = { ...PASSWORD_SCRYPT, N };
+}
+
+export const deptKeyId = (code: DepartmentCode) => `dept:${code}`;
+
+/**
+ * A department's key pair (report keys are sealed to it on assignment). Created on first use with its
+ * private key sealed to escrow; returns the private key when it was just made, so the caller grants it.
+ */
+export function ensureDepartmentKey(db: Db, keys: InstanceKeys, code: DepartmentCode): { publicKey: Buffer; newPrivateKey: Buffer | null } {
+  const id = deptKeyId(code);
+  const row = db.select().from(cryptoKeys).where(eq(cryptoKeys.id, id)).get();
+  if (row) return { publicKey: row.publicKey, newPrivateKey: null };
+  const pair = generateKeyPair();
+  db.insert(cryptoKeys).values({ id, publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), createdAt: new Date().toISOString() }).run();
+  return { publicKey: pair.publicKey, newPrivateKey: pair.privateKey };
+}
+
+export function departmentPublicKey(db: Db, code: DepartmentCode): Buffer | null {
+  return db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).get()?.publicKey ?? null;
+}
+
+export interface NewStaff {
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  department: DepartmentCode | null;
+  password: string;
+}
+
+export function validateNewStaff(input: Record<string, unknown>): NewStaff {
+  const str = (k: string) => (typeof input[k] === 'string' ? (input[k] as string).trim() : '');
+  const username = str('username');
+  const displayName = str('display_name');
+  const role = str('role');
+  const department = str('department');
+  const password = typeof input.password === 'string' ? input.password : '';
+  if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) throw new UserError(400, 'invalid_field', '登录名（username）要用 3–32 个小写英文字母、数字、点、短横线或下划线，以字母开头。', 'username');
+  if (displayName.length < 2 || displayName.length > 30) throw new UserError(400, 'invalid_field', '姓名（display_name）要填 2–30 个字。', 'display_name');
+  if (!(STAFF_ROLE_CODES as readonly string[]).includes(role)) throw new UserError(400, 'invalid_field', '角色（role）不正确，请从列表中选择。', 'role');
+  if (role === 'handler' && !(DEPARTMENT_CODES as readonly string[]).includes(department)) throw new UserError(400, 'invalid_field', '办理人员必须选择所属部门（department）。', 'department');
+  if (password.length < LOGIN_RULES.minPasswordLength) throw new UserError(400, 'invalid_field', `初始密码（password）至少 ${LOGIN_RULES.minPasswordLength} 位。`, 'password');
+  return { username, displayName, role: role as StaffRole, department: role === 'handler' ? (department as DepartmentCode) : null, password };
+}
+
+/** Creates an account holding the given instance keys. Returns the TOTP secret to hand over once. */
+export async function createStaff(db: Db, keys: InstanceKeys, input: NewStaff, grants: { keyId: string; privateKey: Buffer }[], actor: string): Promise<{ user: StaffRow; totpSecret: string }> {
+  if (db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get()) {
+    throw new UserError(409, 'username_taken', `登录名 ${input.username} 已经有人使用。`, 'username');
+  }
+  const pw = await hashPassword(input.password, passwordParams);
+  const pair = generateKeyPair();
+  const totpSecret = newTotpSecret();
+  const id = randomId();
+  const now = new Date().toISOString();
+  db.transaction(
+    (tx) => {
+      tx.insert(staffUsers)
+        .values({
+          id,
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          department: input.department,
+          passwordHash: pw.hash,
+          publicKey: pair.publicKey,
+          passwordBoxedPrivateKey: boxEncrypt(pw.key, pair.privateKey, `staff-key:${id}`),
+          escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey),
+          totpBox: boxEncrypt(pw.key, Buffer.from(totpSecret, 'utf8'), `staff-totp:${id}`),
+          createdAt: now,
+        })
+        .run();
+      for (const g of grants) tx.insert(staffKeyGrants).values({ userId: id, keyId: g.keyId, sealedPrivateKey: seal(pair.publicKey, g.privateKey), createdAt: now }).run();
+      appendAuditIn(tx as unknown as Db, { actor, action: 'staff.created', detail: { staff: id, role: input.role, department: input.department } });
+    },
+    { behavior: 'immediate' },
+  );
+  return { user: db.select().from(staffUsers).where(eq(staffUsers.id, id)).get()!, totpSecret };
+}
+
+export class LoginError extends UserError {}
+
+const GENERIC_LOGIN_ERROR = '登录名、密码或动态验证码不正确。';
+
+/** Delay before answering a failed login: 0.5 s, 1 s, 2 s … capped at 4 s (backoff before the lockout). */
+export function backoffMs(failures: number): number {
+  return Math.min(4000, 250 * 2 ** Math.min(failures, 4));
+}
+
+export interface LoginResult {
+  token: string;
+  csrfToken: string;
+  user: StaffRow;
+}
+
+/**
+ * Password and TOTP both required. Every failure counts toward the lockout; the answer never says
+ * which part was wrong. A successful login replaces any other session of the same user.
+ */
+export async function login(db: Db, username: string, password: string, code: string, now: Date = new Date()): Promise<LoginResult> {
+  const user = db.select().from(staffUsers).where(eq(staffUsers.username, username.trim())).get();
+  if (!user || !user.active) {
+    // Same work as a real check, so unknown names are not faster.
+    await verifyPassword(password, `scrypt$${passwordParams.N}$8$1$${randomBytes(16).toString('base64url')}$AAAA`);
+    throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
+  }
+  if (user.lockedUntil && user.lockedUntil > now.toISOString()) {
+    const minutes = Math.max(1, Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 60000));
+    throw new LoginError(423, 'locked', `登录失败次数太多，账号已暂时锁定，请 ${minutes} 分钟后再试；忘记密码请联系系统管理员。`);
+  }
+  const key = await verifyPassword(password, user.passwordHash);
+  let step: number | null = null;
+  let privateKey: Buffer | null = null;
+  if (key) {
+    try {
+      const secret = boxDecrypt(key, user.totpBox, `staff-totp:${user.id}`).toString('utf8');
+      step = verifyTotp(secret, code, now.getTime());
+      if (step !== null && step <= user.totpLastStep) step = null; // a code is good once
+      privateKey = boxDecrypt(key, user.passwordBoxedPrivateKey, `staff-key:${user.id}`);
+    } catch {
+      step = null;
+    }
+  }
+  if (!key || step === null || !privateKey) {
+    const failures = user.failedLogins + 1;
+    const locked = failures >= LOGIN_RULES.maxFailures;
+    const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
+    db.transaction(
+      (tx) => {
+        tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id)).run();
+        appendAuditIn(tx as unknown as Db, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
+      },
+      { behavior: 'immediate' },
+    );
+    await new Promise((r) => setTimeout(r, backoffMs(failures)));
+    if (locked) throw new LoginError(423, 'locked', `登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`);
+    throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
+  }
+  const token = newSessionToken();
+  const csrfToken = randomBytes(24).toString('base64url');
+  const at = now.toISOString();
+  db.transaction(
+    (tx) => {
+      tx.update(staffUsers).set({ failedLogins: 0, lockedUntil: null, totpLastStep: step }).where(eq(staffUsers.id, user.id)).run();
+      tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
+      tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at }).run();
+      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'login.ok' });
+    },
+    { behavior: 'immediate' },
+  );
+  return { token, csrfToken, user };
+}
+
+export interface StaffSession {
+  user: StaffRow;
+  csrfToken: string;
+  /** The staff private key, unwrapped with the session token. */
+  privateKey(): Buffer;
+}
+
+/** Resolves a cookie token to a live session, or null (expired sessions are deleted). */
+export function sessionFromToken(db: Db, token: string | undefined, now: Date = new Date()): StaffSession | null {
+  if (!token || token.length > 100) return null;
+  const row = db.select().from(staffSessions).where(eq(staffSessions.id, sessionIdOf(token))).get();
+  if (!row) return null;
+  const idleLimit = now.getTime() - LOGIN_RULES.idleMinutes * 60_000;
+  const ageLimit = now.getTime() - LOGIN_RULES.maxHours * 3600_000;
+  if (Date.parse(row.lastSeenAt) < idleLimit || Date.parse(row.createdAt) < ageLimit) {
+    db.delete(staffSessions).where(eq(staffSessions.id, row.id)).run();
+    return null;
+  }
+  const user = db.select().from(staffUsers).where(eq(staffUsers.id, row.userId)).get();
+  if (!user || !user.active) return null;
+  db.update(staffSessions).set({ lastSeenAt: now.toISOString() }).where(eq(staffSessions.id, row.id)).run();
+  return {
+    user,
+    csrfToken: row.csrfToken,
+    privateKey: () => boxDecrypt(sessionKeyOf(token), row.keyBox, `session:${user.id}`),
+  };
+}
+
+export function logout(db: Db, session: StaffSession): void {
+  db.delete(staffSessions).where(eq(staffSessions.userId, session.user.id)).run();
+  appendAudit(db, { actor: session.user.id, action: 'logout' });
+}
+
+/** Instance key ids this user holds. */
+export function heldKeyIds(db: Db, userId: string): string[] {
+  return db.select({ k: staffKeyGrants.keyId }).from(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).all().map((r) => r.k);
+}
+
+/** Opens one held instance key with the session's private key; null when the user does not hold it. */
+export function openHeldKey(db: Db, session: StaffSession, keyId: string): Buffer | null {
+  const g = db.select().from(staffKeyGrants).where(and(eq(staffKeyGrants.userId, session.user.id), eq(staffKeyGrants.keyId, keyId))).get();
+  return g ? open(session.privateKey(), g.sealedPrivateKey) : null;
+}
+
+/** Keys a new account of this role receives, taken from what the creating administrator holds. */
+export function grantsForRole(db: Db, keys: InstanceKeys, creator: StaffSession, role: StaffRole, department: DepartmentCode | null, custodianPrivateKey: Buffer | null): { keyId: string; privateKey: Buffer }[] {
+  const take = (keyId: string) => {
+    const k = openHeldKey(db, creator, keyId);
+    if (!k) throw new UserError(409, 'key_missing', '您的账号没有这把密钥，无法创建这个角色的账号；请用恢复密钥在命令行创建（npm run admin:create）。');
+    return { keyId, privateKey: k };
+  };
+  switch (role) {
+    case 'intake':
+    case 'supervisor':
+      return [take(KEY_IDS.intake)];
+    case 'handler': {
+      const code = department!;
+      const made = ensureDepartmentKey(db, keys, code);
+      if (made.newPrivateKey) {
+        // A department added to the config after setup: the creator holds its key from now on.
+        db.insert(staffKeyGrants).values({ userId: creator.user.id, keyId: deptKeyId(code), sealedPrivateKey: seal(creator.user.publicKey, made.newPrivateKey), createdAt: new Date().toISOString() }).run();
+        return [{ keyId: deptKeyId(code), privateKey: made.newPrivateKey }];
+      }
+      return [take(deptKeyId(code))];
+    }
+    case 'custodian':
+      if (!custodianPrivateKey) throw new UserError(400, 'invalid_field', '创建身份保管人账号需要输入恢复密钥（recovery_key）。', 'recovery_key');
+      return [{ keyId: KEY_IDS.custodian, privateKey: custodianPrivateKey }];
+    case 'auditor':
+      return [];
+    case 'admin':
+      return [take(KEY_IDS.intake), ...DEPARTMENT_CODES.map((c) => take(deptKeyId(c)))];
+  }
+}
+
+/** First administrator, from the CLI: the recovery key opens the intake key and every department key. */
+export async function createFirstAdmin(db: Db, keys: InstanceKeys, escrowPrivateKey: Buffer, intakePrivateKey: Buffer, input: NewStaff): Promise<{ user: StaffRow; totpSecret: string }> {
+  const grants: { keyId: string; privateKey: Buffer }[] = [{ keyId: KEY_IDS.intake, privateKey: intakePrivateKey }];
+  for (const code of DEPARTMENT_CODES) {
+    const made = ensureDepartmentKey(db, keys, code);
+    const row = db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).get()!;
+    grants.push({ keyId: deptKeyId(code), privateKey: made.newPrivateKey ?? open(escrowPrivateKey, row.escrowSealedPrivateKey!) });
+  }
+  return createStaff(db, keys, input, grants, 'cli');
+}
+
+/** Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is affected. */
+export async function changePassword(db: Db, session: StaffSession, current: string, next: string): Promise<void> {
+  if (next.length < LOGIN_RULES.minPasswordLength) throw new UserError(400, 'invalid_field', `新密码至少 ${LOGIN_RULES.minPasswordLength} 位。`, 'new_password');
+  if (next === current) throw new UserError(400, 'invalid_field', '新密码不能和当前密码相同。', 'new_password');
+  const user = session.user;
+  const oldKey = await verifyPassword(current, user.passwordHash);
+  if (!oldKey) throw new UserError(400, 'wrong_password', '当前密码不正确。', 'current_password');
+  const totpSecret = boxDecrypt(oldKey, user.totpBox, `staff-totp:${user.id}`);
+  const pw = await hashPassword(next, passwordParams);
+  db.transaction(
+    (tx) => {
+      tx.update(staffUsers)
+        .set({ passwordHash: pw.hash, passwordBoxedPrivateKey: boxEncrypt(pw.key, session.privateKey(), `staff-key:${user.id}`), totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`) })
+        .where(eq(staffUsers.id, user.id))
+        .run();
+      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed' });
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Ends an account for good: sessions and key grants are deleted, so it can open nothing even if re-enabled. */
+export function deactivateStaff(db: Db, actor: StaffSession, userId: string): void {
+  if (userId === actor.user.id) throw new UserError(400, 'invalid_field', '不能停用自己的账号。');
+  const target = db.select().from(staffUsers).where(eq(staffUsers.id, userId)).get();
+  if (!target) throw new UserError(404, 'not_found', '没有这个账号。');
+  db.transaction(
+    (tx) => {
+      tx.update(staffUsers).set({ active: false }).where(eq(staffUsers.id, userId)).run();
+      tx.delete(staffSessions).where(eq(staffSessions.userId, userId)).run();
+      tx.delete(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).run();
+      appendAuditIn(tx as unknown as Db, { actor: actor.user.id, action: 'staff.deactivated', detail: { staff: userId } });
+    },
+    { behavior: 'immediate' },
+  );
+}

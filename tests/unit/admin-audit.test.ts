@@ -1,0 +1,80 @@
+/** The audit chain: intact after real use; any edit, deletion (middle or end) or insertion is found, also by `npm run audit:verify`. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain } from '../../api/services/admin/audit.ts';
+import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
+
+async function usedApp() {
+  const t = makeApp({ fastReceipts: true });
+  const intake = await staffOf(t, 'aud1', 'intake');
+  const { reportId } = await fileReportAs(t);
+  await call(t, intake, 'GET', `/api/admin/reports/${reportId}`);
+  await call(t, intake, 'POST', `/api/admin/reports/${reportId}/transition`, { status: 'accepted', note: '' });
+  for (let i = 0; i < 3; i++) appendAudit(t.db, { actor: 'system', action: 'export.csv', detail: { rows: i } });
+  return t;
+}
+
+function cli(dataDir: string) {
+  return spawnSync(process.execPath, ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+}
+
+describe('audit chain', () => {
+  it('verifies after real use, in the service and the CLI', async () => {
+    const t = await usedApp();
+    const result = verifyAuditChain(t.db);
+    expect(result).toMatchObject({ ok: true, problems: [] });
+    expect(result.count).toBeGreaterThanOrEqual(6);
+    const run = cli(t.dataDir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/哈希链校验通过/);
+  });
+
+  it('detects an edited entry', async () => {
+    const t = await usedApp();
+    t.db.$client.prepare("update audit_log set actor = 'someone-else' where id = 3").run();
+    const r = verifyAuditChain(t.db);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.id)).toContain(3);
+    const run = cli(t.dataDir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/第 3 条/);
+  });
+
+  it('detects an edit that also recomputes the entry hash (the next link breaks)', async () => {
+    const t = await usedApp();
+    const row = t.db.$client.prepare('select * from audit_log where id = 2').get() as any;
+    const { sha256Hex } = await import('../../api/crypto/index.ts');
+    const detail = '{"rows":999}';
+    const hash = sha256Hex(JSON.stringify([row.id, row.at, row.actor, row.action, row.report_id, detail, row.prev_hash]));
+    t.db.$client.prepare('update audit_log set detail = ?, hash = ? where id = 2').run(detail, hash);
+    const r = verifyAuditChain(t.db);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.id)).toContain(3);
+  });
+
+  it('detects a deleted entry in the middle and at the end', async () => {
+    const t = await usedApp();
+    t.db.$client.prepare('delete from audit_log where id = 2').run();
+    expect(verifyAuditChain(t.db).problems.map((p) => p.problem).join()).toMatch(/缺失/);
+    const u = await usedApp();
+    u.db.$client.prepare('delete from audit_log where id = (select max(id) from audit_log)').run();
+    const r = verifyAuditChain(u.db);
+    expect(r.ok).toBe(false);
+    expect(r.problems.at(-1)!.problem).toMatch(/末尾/);
+    expect(cli(u.dataDir).status).toBe(1);
+  });
+
+  it('is append-only through the back office: auditors browse it, nobody can write it', async () => {
+    const t = await usedApp();
+    const auditor = await staffOf(t, 'aud2', 'auditor');
+    const list = await call(t, auditor, 'GET', '/api/admin/audit?limit=5');
+    expect(list.status).toBe(200);
+    expect(list.json.entries).toHaveLength(5);
+    expect(list.json.verify.ok).toBe(true);
+    expect((await call(t, auditor, 'POST', '/api/admin/audit', {})).status).toBe(404);
+    // Auditors see the queue but cannot open a report's content.
+    const queue = await call(t, auditor, 'GET', '/api/admin/reports');
+    expect(queue.json.items).toHaveLength(1);
+    expect((await call(t, auditor, 'GET', `/api/admin/reports/${queue.json.items[0].id}`)).status).toBe(403);
+  });
+});
