@@ -48,6 +48,7 @@ test.describe('事故案例：不开 JavaScript', () => {
   });
 
   test('每个分类页恰好列出对应的案例', async ({ page }) => {
+    test.setTimeout(120_000);
     for (const kind of FACET_KINDS) {
       for (const v of facetValues(kind, cases)) {
         await page.goto(`/cases/${kind}/${v.slug}/`);
