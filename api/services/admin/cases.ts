@@ -79,6 +79,34 @@ export function caseRef(id: string, createdOn: string): string {
   return `${createdOn.replaceAll('-', '')}-${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 4).toUpperCase()}`;
 }
 
+/** The plaintext summary shown in the queue and at the top of a case (no decryption needed). */
+function queueItemOf(
+  r: typeof reports.$inferSelect,
+  t: typeof caseTracking.$inferSelect,
+  departments: DepartmentCode[],
+  today: string,
+  dueSoonDays: number,
+): QueueItem {
+  const status = r.status as ReportStatusCode;
+  const d = deadlineOf(status, r.dueOn, t.acceptDueOn, t.rectifyDueOn, today, dueSoonDays);
+  return {
+    id: r.id,
+    ref: caseRef(r.id, r.createdOn),
+    category: r.category,
+    sector: r.sector,
+    township: r.township,
+    status,
+    status_label: REPORT_STATUS_NAMES[status] ?? r.status,
+    created_on: r.createdOn,
+    deadline: d.date,
+    deadline_kind: d.kind,
+    deadline_state: d.state,
+    departments,
+    real_name: r.realName,
+    reward: r.rewardDecision,
+  };
+}
+
 /** Every report gets its tracking row (acceptance deadline) the first time the back office sees it. */
 export function ensureTracking(db: Db): void {
   const s = handlingSettings(db);
@@ -127,26 +155,7 @@ export function listQueue(db: Db, user: typeof staffUsers.$inferSelect, filter: 
     .all();
   const depts = departmentsOf(db, rows.map((x) => x.r.id));
   if (user.role === 'handler') rows = rows.filter((x) => (depts.get(x.r.id) ?? []).includes(user.department as DepartmentCode));
-  const items = rows.map(({ r, t }): QueueItem => {
-    const status = r.status as ReportStatusCode;
-    const d = deadlineOf(status, r.dueOn, t.acceptDueOn, t.rectifyDueOn, today, s.dueSoonDays);
-    return {
-      id: r.id,
-      ref: caseRef(r.id, r.createdOn),
-      category: r.category,
-      sector: r.sector,
-      township: r.township,
-      status,
-      status_label: REPORT_STATUS_NAMES[status] ?? r.status,
-      created_on: r.createdOn,
-      deadline: d.date,
-      deadline_kind: d.kind,
-      deadline_state: d.state,
-      departments: depts.get(r.id) ?? [],
-      real_name: r.realName,
-      reward: r.rewardDecision,
-    };
-  });
+  const items = rows.map(({ r, t }) => queueItemOf(r, t, depts.get(r.id) ?? [], today, s.dueSoonDays));
   const order: Record<DeadlineState, number> = { overdue: 0, soon: 1, ok: 2, none: 3 };
   return items
     .filter((i) => (!filter.status || (filter.status === 'open' ? !FINAL_STATUSES.includes(i.status) : i.status === filter.status)))
@@ -223,27 +232,15 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
   const messages = db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id)).all();
   const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).all();
   const s = handlingSettings(db);
-  const status = r.status as ReportStatusCode;
-  const d = deadlineOf(status, r.dueOn, t.acceptDueOn, t.rectifyDueOn, today, s.dueSoonDays);
   const depts = departmentsOf(db, [reportId]).get(reportId) ?? [];
+  const item = queueItemOf(r, t, depts, today, s.dueSoonDays);
+  const status = item.status;
   const reward = db.select().from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).get();
   const requests = db.select().from(identityRequests).where(eq(identityRequests.reportId, reportId)).orderBy(asc(identityRequests.createdAt)).all();
   const names = new Map(db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers).all().map((u) => [u.id, u.n]));
   db.transaction((tx) => appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'report.read', reportId }), { behavior: 'immediate' });
   return {
-    id: r.id,
-    ref: caseRef(r.id, r.createdOn),
-    category: r.category,
-    sector: r.sector,
-    township: r.township,
-    status,
-    status_label: REPORT_STATUS_NAMES[status] ?? r.status,
-    created_on: r.createdOn,
-    deadline: d.date,
-    deadline_kind: d.kind,
-    deadline_state: d.state,
-    departments: depts,
-    real_name: r.realName,
+    ...item,
     place: content.place,
     description: content.description,
     observed_at: content.observedAt,
@@ -268,7 +265,6 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     }),
     next: NEXT_STATUS[status] ?? [],
     suggested_departments: [...(SECTOR_LEAD_UNITS[r.sector as SectorCode] ?? ['emergency'])],
-    reward: r.rewardDecision,
     reward_amount_yuan: r.rewardAmountYuan,
     reward_basis: reward ? JSON.parse(reward.basis) : null,
     identity_requests: requests.map((q) => ({ id: q.id, status: q.status, requester: names.get(q.requesterId) ?? q.requesterId, created_at: q.createdAt, mine: q.requesterId === session.user.id })),

@@ -7,23 +7,8 @@ export interface PublicQuestion {
   options: string[];
 }
 
-export interface QuestionResult {
-  n: number;
-  stem: string;
-  options: string[];
-  chosen: number[];
-  answer: number[];
-  correct: boolean;
-  explanation: string;
-  guide: string | null;
-}
-
-export interface ScoreResult {
-  correct: number;
-  total: number;
-  percent: number;
-  results: QuestionResult[];
-}
+// Result shapes are the server's own types (type-only: nothing of the server is bundled).
+export type { QuestionResult, ScoreResult } from '../../../api/services/quiz/scoring.ts';
 
 export class ApiError extends Error {
   readonly status: number;
