@@ -41,7 +41,17 @@ function countPages(dir: string): number {
   return n;
 }
 
+/**
+ * Astro's content cache (.astro/ and node_modules/.astro) remembers the previous content folder;
+ * clear it around builds of other folders so neither they nor the next normal build see stale entries.
+ */
+function clearContentCache(): void {
+  rmSync('.astro', { recursive: true, force: true });
+  rmSync(join('node_modules', '.astro'), { recursive: true, force: true });
+}
+
 function timedBuild(contentRoot: string, outDir: string): number {
+  clearContentCache();
   const start = performance.now();
   const r = spawnSync('npm', ['run', 'build'], { env: { ...process.env, CONTENT_ROOT: contentRoot, OUT_DIR: outDir }, stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`构建失败（CONTENT_ROOT=${contentRoot}）`);
@@ -65,6 +75,7 @@ function buildScaling(): void {
     rmSync(out, { recursive: true, force: true });
     if (content !== 'content') rmSync(content, { recursive: true, force: true });
   }
+  clearContentCache();
   table(['规模', '页面数', '构建时间（中位数）', '每页耗时', '每页耗时/1× 基线'], rows);
   console.log('\n（每页耗时比值接近 1 说明构建随内容线性增长；含 Pagefind 索引与预压缩。）');
 }
