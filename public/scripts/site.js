@@ -14,6 +14,8 @@
     root.setAttribute('data-contrast', contrast === 'high' ? 'high' : 'normal');
   }
   apply(read('sh-text'), read('sh-contrast'));
+  // Set before the first paint, so JS-only and no-JS parts are laid out once (no layout shift).
+  root.setAttribute('data-js', '');
 
   function sync() {
     var text = root.getAttribute('data-text');

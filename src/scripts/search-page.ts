@@ -69,8 +69,6 @@ async function main() {
   const empty = document.querySelector<HTMLElement>('[data-search-empty]');
   const more = document.querySelector<HTMLButtonElement>('[data-search-more]');
   if (!form || !status || !list || !empty || !more) return;
-  document.querySelectorAll<HTMLElement>('[data-needs-js]').forEach((n) => (n.hidden = false));
-  document.querySelectorAll<HTMLElement>('[data-no-js]').forEach((n) => (n.hidden = true));
 
   const params = new URLSearchParams(location.search);
   const input = form.querySelector<HTMLInputElement>('input[name="q"]')!;

@@ -94,3 +94,13 @@ test.describe('中文搜索', () => {
     await expect(page.locator('.result').first()).toBeVisible();
   });
 });
+
+test.describe('搜索页不开 JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('说明需要 JavaScript，并给出按对象、按领域浏览的链接；不显示无效的筛选框', async ({ page }) => {
+    await page.goto('/search/?q=%E7%81%AB%E7%81%BE');
+    await expect(page.getByText('搜索需要浏览器开启 JavaScript')).toBeVisible();
+    await expect(page.getByRole('link', { name: '进学校' })).toBeVisible();
+    await expect(page.getByLabel('对象')).toBeHidden();
+  });
+});
