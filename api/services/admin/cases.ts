@@ -15,7 +15,7 @@ import { UserError } from '../../errors.ts';
 import type { BlobStore } from '../blob-store.ts';
 import { sealText } from '../reports/follow-up.ts';
 import type { ReportContent } from '../reports/intake.ts';
-import { addDays, dayOf, type FileMeta } from '../reports/shared.ts';
+import { addDays, dayOf, timelineEntry, type FileMeta } from '../reports/shared.ts';
 import { appendAuditIn } from './audit.ts';
 import { handlingSettings } from './settings.ts';
 import { departmentPublicKey, heldKeyIds, openHeldKey, type StaffSession } from './staff.ts';
@@ -251,13 +251,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     closed_on: t.closedOn,
     purged_on: t.purgedOn,
     substantiated: t.substantiated,
-    timeline: events.map((e) => ({
-      on: e.createdOn,
-      status: e.status,
-      label: REPORT_STATUS_NAMES[e.status as ReportStatusCode] ?? e.status,
-      note: e.sealedNote ? open(key, e.sealedNote).toString('utf8') : null,
-      actor: e.actor,
-    })),
+    timeline: events.map((e) => ({ ...timelineEntry(e, key), actor: e.actor })),
     messages: messages.map((m) => ({ id: m.id, from: m.author === 'department' ? 'department' : 'reporter', on: m.createdOn, body: open(key, m.sealedBody).toString('utf8') })),
     files: files.map((f) => {
       const meta = openJson<FileMeta>(key, f.sealedMeta);

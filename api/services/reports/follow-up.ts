@@ -7,7 +7,7 @@ import { REPORT_STATUS_NAMES, REPORT_STATUSES, type ReportStatusCode } from '../
 import { boxDecrypt, deriveReceiptSecrets, normalizeReceipt, open, openJson, seal } from '../../crypto/index.ts';
 import { reportEvents, reportFiles, reportMessages, reports } from '../../db/schema.ts';
 import { cleanAll, type IntakeDeps, type ReportContent } from './intake.ts';
-import { dayOf, discardStaged, stageFiles, summaryOf, type AttachmentSummary, type FileMeta } from './shared.ts';
+import { dayOf, discardStaged, stageFiles, summaryOf, timelineEntry, type AttachmentSummary, type FileMeta } from './shared.ts';
 
 /** Attachments one report may gather over its life (first filing plus later evidence). */
 export const MAX_FILES_PER_REPORT = 30;
@@ -72,12 +72,7 @@ export function buildView(deps: IntakeDeps, opened: Opened): ReportView {
     description: content.description,
     observed_at: content.observedAt,
     real_name: row.realName,
-    timeline: events.map((e) => ({
-      on: e.createdOn,
-      status: e.status,
-      label: REPORT_STATUS_NAMES[e.status as ReportStatusCode] ?? e.status,
-      note: e.sealedNote ? open(privateKey, e.sealedNote).toString('utf8') : null,
-    })),
+    timeline: events.map((e) => timelineEntry(e, privateKey)),
     messages: messages.map((m) => ({
       id: m.id,
       from: m.author === 'department' ? 'department' : 'reporter',

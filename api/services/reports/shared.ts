@@ -1,5 +1,5 @@
-import { ATTACHMENT_TYPES, HANDLING_DAYS, type AttachmentMime } from '../../../config/reporting.ts';
-import { encryptFileChunks, randomId, randomKey, sealJson } from '../../crypto/index.ts';
+import { ATTACHMENT_TYPES, HANDLING_DAYS, REPORT_STATUS_NAMES, type AttachmentMime, type ReportStatusCode } from '../../../config/reporting.ts';
+import { encryptFileChunks, open, randomId, randomKey, sealJson } from '../../crypto/index.ts';
 import type { BlobStore } from '../blob-store.ts';
 import type { CleanAttachment } from './attachments.ts';
 
@@ -94,4 +94,17 @@ export function discardStaged(store: BlobStore, staged: StagedFile[]): void {
       /* best effort; orphans are swept at start */
     }
   }
+}
+
+/** One status event as reporter and staff both see it: status label and the note opened with the report key. */
+export function timelineEntry(
+  e: { createdOn: string; status: string; sealedNote: Buffer | Uint8Array | null },
+  reportKey: Buffer,
+): { on: string; status: string; label: string; note: string | null } {
+  return {
+    on: e.createdOn,
+    status: e.status,
+    label: REPORT_STATUS_NAMES[e.status as ReportStatusCode] ?? e.status,
+    note: e.sealedNote ? open(reportKey, e.sealedNote).toString('utf8') : null,
+  };
 }

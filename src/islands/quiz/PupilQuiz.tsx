@@ -1,20 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { randomNickname } from '../../utils/nicknames.ts';
-import { ApiError, postJson, type PublicQuestion, type ScoreResult } from './api.ts';
+import { ApiError, postJson, type ScoreResult } from './api.ts';
 import QuestionSheet from './QuestionSheet.tsx';
 import Review from './Review.tsx';
 import Timer from './Timer.tsx';
 
-interface PupilView {
-  school: string;
-  className: string;
-  title: string;
-  nickname: string;
-  timeLimitMinutes: number | null;
-  deadline: string | null;
-  questions: PublicQuestion[];
-  result: ScoreResult | null;
-}
+// The server's own shape (type-only import: nothing of the server is bundled).
+type PupilView = import('../../../api/services/quiz/class-sessions.ts').PupilView;
 
 /** Kept for this tab only, so a reload continues the same quiz; never a cookie. */
 const TOKEN_KEY = 'sh-quiz-player';
