@@ -39,7 +39,7 @@ export function startServer() {
     siteDir: config.siteDir,
     dataDir: config.dataDir,
     reporting: config.rateLimits ? {} : { limits: {} },
-    quiz: { bank, retentionDays: config.quizRetentionDays },
+    quiz: { bank, retentionDays: config.quizRetentionDays, attemptsPerDay: config.quizExamAttemptsPerDay, siteUrl: config.siteUrl },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
   const swept = sweepOrphanBlobs(db, fileBlobStore(config.dataDir));

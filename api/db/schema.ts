@@ -151,7 +151,28 @@ export const quizExams = sqliteTable('quiz_exams', {
   /** JSON: [{ id, order }] — the drawn questions and the displayed option order. */
   draw: text('draw').notNull(),
   createdAt: text('created_at').notNull(),
+  /** Name for the certificate, given at the start; the row is deleted at hand-in or after 3 hours. */
+  name: text('name'),
+  /** Which attempt of this name at this set the exam is (1 = first); null without a name. */
+  attempt: integer('attempt'),
 });
+
+/**
+ * Exam attempts per name, set and China calendar day, so a name can sit a set only so many times a
+ * day. The name is kept only as a hash; rows older than a year are deleted.
+ */
+export const quizExamAttempts = sqliteTable(
+  'quiz_exam_attempts',
+  {
+    nameKey: text('name_key').notNull(),
+    /** audience, or audience/topic */
+    setKey: text('set_key').notNull(),
+    /** YYYY-MM-DD in China time. */
+    day: text('day').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nameKey, t.setKey, t.day] })],
+);
 
 /** A passed exam's certificate: exactly what the printed certificate shows, nothing more. */
 export const quizCertificates = sqliteTable('quiz_certificates', {
@@ -164,6 +185,8 @@ export const quizCertificates = sqliteTable('quiz_certificates', {
   score: integer('score').notNull(),
   /** Day of issue, YYYY-MM-DD. */
   issuedOn: text('issued_on').notNull(),
+  /** Which attempt of this name at this set earned it; null on certificates issued before attempts were counted. */
+  attempt: integer('attempt'),
 });
 
 /** A class quiz run by a teacher; deleted with everything under it after the retention period. */

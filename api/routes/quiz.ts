@@ -21,7 +21,7 @@ import {
   submitPlayer,
 } from '../services/quiz/class-sessions.ts';
 import { drawQuestions } from '../services/quiz/draw.ts';
-import { findCertificate, startExam, submitExam } from '../services/quiz/exams.ts';
+import { DEFAULT_ATTEMPTS_PER_DAY, findCertificate, startExam, submitExam } from '../services/quiz/exams.ts';
 import { scoreAnswers } from '../services/quiz/scoring.ts';
 import { normaliseCertificateCode, normaliseJoinCode } from '../services/quiz/secrets.ts';
 import type { PageShell } from '../views/shell.ts';
@@ -34,6 +34,10 @@ export interface QuizOptions {
   retentionDays?: number;
   limiter?: QuizRateLimiter;
   now?: () => Date;
+  /** How often one name may start the same exam set per China calendar day (default 3). */
+  attemptsPerDay?: number;
+  /** Public origin printed on certificates with the verification address and QR code. */
+  siteUrl?: string;
 }
 
 const MINUTE = 60_000;
@@ -94,17 +98,17 @@ const schemas = {
     order: z.array(z.number().int().min(0).max(5)).min(2).max(6),
     chosen: z.array(z.number().int().min(0).max(5), { error: '请先选择答案。' }).min(1, '请先选择答案。').max(6),
   }),
-  examStart: z.object({ audience, topic }),
-  examSubmit: z.object({
-    token: secret('考试凭证'),
-    answers,
+  examStart: z.object({
+    audience,
+    topic,
     name: z
-      .string()
+      .string({ error: '姓名格式不正确。' })
       .trim()
       .max(20, '姓名最多 20 个字。')
       .refine((s) => !/[\p{Cc}<>]/u.test(s), '姓名里不能有特殊符号。')
       .default(''),
   }),
+  examSubmit: z.object({ token: secret('考试凭证'), answers }),
   verify: z.object({ code: z.string({ error: '请填写验证码。' }).max(40, '验证码格式不正确。') }),
   createClass: z.object({
     school: plainText('学校名称', 30),
@@ -161,6 +165,8 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   const retentionDays = deps.quiz?.retentionDays ?? 7;
   const limiter = deps.quiz?.limiter ?? new QuizRateLimiter();
   const now = deps.quiz?.now ?? (() => new Date());
+  const examPolicy = { attemptsPerDay: deps.quiz?.attemptsPerDay ?? DEFAULT_ATTEMPTS_PER_DAY };
+  const siteUrl = deps.quiz?.siteUrl ?? 'http://127.0.0.1:4321';
   // Every write goes through one group-commit queue: durable, and cheap when a whole class submits at once.
   const writes = new GroupCommit(db.$client);
   const app = new Hono();
@@ -225,12 +231,12 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/exams', async function examStart(c) {
     limit(c, 'exam');
     const body = await readJson(c, schemas.examStart);
-    return c.json(await writes.write(() => startExam(db, bank, body.audience, body.topic, now())), 201);
+    return c.json(await writes.write(() => startExam(db, bank, body.audience, body.topic, body.name, now(), examPolicy)), 201);
   });
 
   app.post('/api/quiz/exams/submit', async function examSubmit(c) {
     const body = await readJson(c, schemas.examSubmit);
-    return c.json(await writes.write(() => submitExam(db, bank, body.token, body.answers, body.name, now())));
+    return c.json(await writes.write(() => submitExam(db, bank, body.token, body.answers, now())));
   });
 
   const lookupCertificate = (c: Context, input: string) =>
@@ -254,11 +260,11 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
     return c.html(shell.render(verifyResultPage(input, cert)), cert || !input ? 200 : 404);
   });
 
-  app.get('/quiz/certificate/:code{[A-Za-z0-9-]+}/', function certificate(c) {
+  app.get('/quiz/certificate/:code{[A-Za-z0-9-]+}/', async function certificate(c) {
     const cert = lookupCertificate(c, c.req.param('code'));
     if (!cert) return c.html(shell.error('找不到这张证书', '验证码不正确，或证书不存在。请核对验证码后在“证书验证”页面重新查询。'), 404);
     c.header('Cache-Control', 'no-store');
-    return c.html(shell.render(certificatePage(cert)));
+    return c.html(shell.render(await certificatePage(cert, siteUrl)));
   });
 
   // ─── class mode ───────────────────────────────────────────────────────────────────────────

@@ -143,6 +143,10 @@ test.describe('安全测验', () => {
     await expect(cert).toContainText('王小明');
     await expect(cert).toContainText('100 分');
     await expect(cert).toContainText(code);
+    await expect(cert).toContainText('第 1 次');
+    // The paper says where to check it: the full verification address and a QR code.
+    await expect(cert.locator('.cert-url')).toHaveText(/^https?:\/\/.+\/quiz\/verify\/$/);
+    await expect(cert.locator('.cert-qr svg')).toBeVisible();
     await page.emulateMedia({ media: 'print' });
     await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden();
     await expect(page.locator('.cert-actions')).toBeHidden();
@@ -253,11 +257,11 @@ test.describe('安全测验', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.toString('utf8').slice(1);
     const rows = csv.split('\r\n');
-    expect(rows[2]).toBe('昵称,状态,答对题数,总题数,得分,第1题,第2题,第3题,第4题,第5题');
-    expect(rows).toContain('勇敢的熊猫,已交卷,5,5,100,对,对,对,对,对');
-    expect(rows).toContain(`${nicknames[1]},已交卷,2,5,40,对,对,错,错,错`);
+    expect(rows[2]).toBe('昵称,状态,答对题数,未答题数,总题数,得分,第1题,第2题,第3题,第4题,第5题');
+    expect(rows).toContain('勇敢的熊猫,已交卷,5,0,5,100,对,对,对,对,对');
+    expect(rows).toContain(`${nicknames[1]},已交卷,2,0,5,40,对,对,错,错,错`);
     expect(csv).not.toContain('捣蛋鬼');
-    expect(rows).toContain('各题答对率,,,,,100%,100%,50%,50%,50%');
+    expect(rows).toContain('各题答对率（只算作答的人）,,,,,,100%,100%,50%,50%,50%');
 
     // Chromium reports the form navigation that became a download as aborted; that is the download itself.
     watch.failed.splice(0, watch.failed.length, ...watch.failed.filter((f) => !/\/teacher\/export net::ERR_ABORTED$/.test(f)));
@@ -305,12 +309,12 @@ test.describe('安全测验页面的无障碍和适老化', () => {
     });
     const page = await context.newPage();
     // A certificate and a teacher page to check as well.
-    const exam = await (await request.post('/api/quiz/exams', { data: { audience: 'primary' } })).json();
+    const exam = await (await request.post('/api/quiz/exams', { data: { audience: 'primary', name: '无障碍检查' } })).json();
     const answers = (exam.questions as { stem: string; options: string[] }[]).map((pq) => {
       const q = byStem.get(pq.stem)!;
       return q.answer.map((i) => pq.options.indexOf(q.options[i]!));
     });
-    const done = await (await request.post('/api/quiz/exams/submit', { data: { token: exam.token, answers, name: '' } })).json();
+    const done = await (await request.post('/api/quiz/exams/submit', { data: { token: exam.token, answers } })).json();
     const created = await (
       await request.post('/api/quiz/class', { data: { school: '商河县玉皇庙镇中学', className: '初三（2）班', audience: 'junior', count: 5, timeLimitMinutes: 10 } })
     ).json();

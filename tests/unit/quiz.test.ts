@@ -140,12 +140,12 @@ describe('清理', () => {
 
 describe('测验接口', () => {
   const db = openDb(':memory:');
-  const { app } = createApp({ db, siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } });
+  const { app } = createApp({ db, siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank, siteUrl: 'https://aq.example.gov.cn' } });
   const post = (path: string, body: unknown) =>
     app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
   it('考试：开始时没有答案，交卷后给出分数和解析，同一份不能交两次；及格发证书并能验证', async () => {
-    const res = await post('/api/quiz/exams', { audience: 'primary' });
+    const res = await post('/api/quiz/exams', { audience: 'primary', name: '张三' });
     expect(res.status).toBe(201);
     const text = await res.text();
     const exam = JSON.parse(text) as { token: string; questions: { stem: string; options: string[] }[] };
@@ -155,19 +155,24 @@ describe('测验接口', () => {
       const q = bank.all.find((b) => b.stem === pq.stem)!;
       return q.answer.map((i) => pq.options.indexOf(q.options[i]!));
     });
-    const done = await post('/api/quiz/exams/submit', { token: exam.token, answers, name: '张三' });
+    const done = await post('/api/quiz/exams/submit', { token: exam.token, answers });
     const result = (await done.json()) as { percent: number; passed: boolean; results: { explanation: string }[]; certificate: { code: string; name: string } };
     expect(result.percent).toBe(100);
     expect(result.passed).toBe(true);
     expect(result.results[0]!.explanation.length).toBeGreaterThan(10);
     expect(result.certificate.name).toBe('张三');
-    const again = await post('/api/quiz/exams/submit', { token: exam.token, answers, name: '' });
+    const again = await post('/api/quiz/exams/submit', { token: exam.token, answers });
     expect(again.status).toBe(404);
     const v = await post('/api/quiz/certificates/verify', { code: result.certificate.code.toLowerCase() });
     expect(await v.json()).toMatchObject({ valid: true, certificate: { name: '张三', score: 100 } });
     const page = await app.request(`/quiz/certificate/${result.certificate.code}/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('张三');
+    const pageText = await page.text();
+    expect(pageText).toContain('张三');
+    // Full verification address and a QR code of the certificate's own address, from SITE_URL.
+    expect(pageText).toContain('https://aq.example.gov.cn/quiz/verify/');
+    expect(pageText).toMatch(/<svg[^>]*>[\s\S]*<path/);
+    expect(pageText).toContain('第 1 次');
   });
 
   it('不及格没有证书', async () => {
@@ -206,13 +211,23 @@ describe('测验接口', () => {
     const sa = (await (await post('/api/quiz/class/submit', { token: a.token, answers: rightAnswers })).json()) as { percent: number };
     expect(sa.percent).toBe(100);
     expect((await post('/api/quiz/class/submit', { token: a.token, answers: rightAnswers })).status).toBe(409);
+    // 小鹿 answers the first three right and leaves the rest blank; 白兔 answers the last three wrong.
     await post('/api/quiz/class/submit', { token: b.token, answers: rightAnswers.map((x, i) => (i < 3 ? x : [])) });
+    const c = await join('安静的白兔');
+    const wrongAnswers = rightAnswers.map((x, i) => (i < 3 ? [] : [x[0] === 0 ? 1 : 0]));
+    await post('/api/quiz/class/submit', { token: c.token, answers: wrongAnswers });
     const report = (await (await post('/api/quiz/class/teacher', { key: created.teacherKey })).json()) as ReturnType<typeof classReport>;
-    expect(report).toMatchObject({ joined: 2, finished: 2, average: 75 });
+    expect(report).toMatchObject({ joined: 3, finished: 3, average: 50 });
+    // A blank is neither wrong nor an answer: rates count only those who answered.
     expect(report.questions.map((q) => q.correctRate)).toEqual([100, 100, 100, 50, 50, 50]);
+    expect(report.questions.map((q) => q.answered)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(report.questions.map((q) => q.unanswered)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(report.players.map((p) => p.unanswered)).toEqual([0, 3, 3]);
+    expect(report.players[1]!.answers).toEqual(['right', 'right', 'right', 'blank', 'blank', 'blank']);
+    expect(report.players[2]!.answers).toEqual(['blank', 'blank', 'blank', 'wrong', 'wrong', 'wrong']);
     expect(report.distribution.find((d) => d.label === '90–100 分')!.count).toBe(1);
     const removed = (await (await post('/api/quiz/class/teacher/remove', { key: created.teacherKey, playerId: report.players[1]!.id })).json()) as typeof report;
-    expect(removed.joined).toBe(1);
+    expect(removed.joined).toBe(2);
     expect((await post('/api/quiz/class/me', { token: b.token })).status).toBe(403);
     const csv = await app.request('/api/quiz/class/teacher/export', {
       method: 'POST',
@@ -223,7 +238,9 @@ describe('测验接口', () => {
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
-    expect(text).toContain('勇敢的熊猫,已交卷,6,6,100');
+    expect(text).toContain('勇敢的熊猫,已交卷,6,0,6,100,对,对,对,对,对,对');
+    expect(text).toContain('安静的白兔,已交卷,0,3,6,0,未答,未答,未答,错,错,错');
+    expect(text).toContain('各题未答人数,,,,,,1,1,1,0,0,0');
     expect(text).not.toContain('聪明的小鹿');
     const wrongKey = await post('/api/quiz/class/teacher', { key: 'A'.repeat(43) });
     expect(wrongKey.status).toBe(404);

@@ -201,14 +201,18 @@ export interface ClassReport {
   deleteAfter: string;
   timeLimitMinutes: number | null;
   questionCount: number;
-  players: { id: number; nickname: string; finished: boolean; correct: number | null; percent: number | null; answers: (boolean | null)[] }[];
+  /** Per question: right, wrong, left blank, or null while the pupil hasn't handed in. */
+  players: { id: number; nickname: string; finished: boolean; correct: number | null; percent: number | null; unanswered: number | null; answers: AnswerMark[] }[];
   joined: number;
   finished: number;
   /** Average percent of pupils who have finished; null before anyone has. */
   average: number | null;
   distribution: { label: string; count: number }[];
-  questions: { n: number; stem: string; guide: string | null; answered: number; correctRate: number | null }[];
+  /** answered: pupils who chose something; unanswered: pupils who handed in with it blank; correctRate: right among those who answered. */
+  questions: { n: number; stem: string; guide: string | null; answered: number; unanswered: number; correctRate: number | null }[];
 }
+
+export type AnswerMark = 'right' | 'wrong' | 'blank' | null;
 
 export const SCORE_BANDS = [
   { label: '90–100 分', min: 90 },
@@ -228,26 +232,31 @@ export function classReport(db: Db, bank: QuestionBank, session: ClassSession): 
     .orderBy(asc(quizClassPlayers.id))
     .all();
   const answers = db
-    .select({ playerId: quizClassAnswers.playerId, n: quizClassAnswers.questionIndex, correct: quizClassAnswers.correct })
+    .select({ playerId: quizClassAnswers.playerId, n: quizClassAnswers.questionIndex, correct: quizClassAnswers.correct, choice: quizClassAnswers.choice })
     .from(quizClassAnswers)
     .innerJoin(quizClassPlayers, eq(quizClassPlayers.id, quizClassAnswers.playerId))
     .where(and(eq(quizClassPlayers.sessionId, session.id), eq(quizClassPlayers.removed, false)))
     .all();
-  const byPlayer = new Map<number, (boolean | null)[]>();
+  const byPlayer = new Map<number, AnswerMark[]>();
   for (const a of answers) {
-    const row = byPlayer.get(a.playerId) ?? Array<boolean | null>(total).fill(null);
-    row[a.n] = a.correct;
+    const row = byPlayer.get(a.playerId) ?? Array<AnswerMark>(total).fill(null);
+    row[a.n] = a.choice === '[]' ? 'blank' : a.correct ? 'right' : 'wrong';
     byPlayer.set(a.playerId, row);
   }
   const percent = (correct: number) => (total ? Math.round((correct / total) * 100) : 0);
-  const rows = players.map((p) => ({
-    id: p.id,
-    nickname: p.nickname,
-    finished: p.finishedAt !== null,
-    correct: p.correct,
-    percent: p.correct === null ? null : percent(p.correct),
-    answers: byPlayer.get(p.id) ?? Array<boolean | null>(total).fill(null),
-  }));
+  const rows = players.map((p) => {
+    const marks = byPlayer.get(p.id) ?? Array<AnswerMark>(total).fill(null);
+    const finished = p.finishedAt !== null;
+    return {
+      id: p.id,
+      nickname: p.nickname,
+      finished,
+      correct: p.correct,
+      percent: p.correct === null ? null : percent(p.correct),
+      unanswered: finished ? marks.filter((m) => m === 'blank' || m === null).length : null,
+      answers: marks,
+    };
+  });
   const done = rows.filter((r) => r.finished);
   const average = done.length ? Math.round((done.reduce((s, r) => s + (r.percent ?? 0), 0) / done.length) * 10) / 10 : null;
   const distribution = SCORE_BANDS.map((b, i) => ({
@@ -255,13 +264,15 @@ export function classReport(db: Db, bank: QuestionBank, session: ClassSession): 
     count: done.filter((r) => (r.percent ?? 0) >= b.min && (i === 0 || (r.percent ?? 0) < SCORE_BANDS[i - 1]!.min)).length,
   }));
   const questions = resolved.map(({ question }, n) => {
-    const marks = done.map((r) => r.answers[n]).filter((x): x is boolean => x !== null && x !== undefined);
+    const marks = done.map((r) => r.answers[n] ?? 'blank');
+    const answered = marks.filter((m) => m !== 'blank').length;
     return {
       n,
       stem: question.stem,
       guide: question.guide ?? null,
-      answered: marks.length,
-      correctRate: marks.length ? Math.round((marks.filter(Boolean).length / marks.length) * 100) : null,
+      answered,
+      unanswered: marks.length - answered,
+      correctRate: answered ? Math.round((marks.filter((m) => m === 'right').length / answered) * 100) : null,
     };
   });
   return {
@@ -312,27 +323,31 @@ function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+const MARK_TEXT = { right: '对', wrong: '错', blank: '未答' } as const;
+
 /** CSV for Excel: UTF-8 with BOM (so Chinese shows correctly), CRLF line ends, one row per pupil, then the correct rate of each question. */
 export function classCsv(report: ClassReport): string {
   const qHeads = report.questions.map((q) => `第${q.n + 1}题`);
   const lines: (string | number | null)[][] = [
     ['学校', report.school, '班级', report.className, '题目', report.title],
     [],
-    ['昵称', '状态', '答对题数', '总题数', '得分', ...qHeads],
+    ['昵称', '状态', '答对题数', '未答题数', '总题数', '得分', ...qHeads],
     ...report.players.map((p) => [
       p.nickname,
       p.finished ? '已交卷' : '未交卷',
       p.correct,
+      p.unanswered,
       report.questionCount,
       p.percent,
-      ...p.answers.map((a) => (a === null ? '' : a ? '对' : '错')),
+      ...p.answers.map((a) => (p.finished ? MARK_TEXT[a ?? 'blank'] : '')),
     ]),
     [],
-    ['各题答对率', '', '', '', '', ...report.questions.map((q) => (q.correctRate === null ? '' : `${q.correctRate}%`))],
+    ['各题答对率（只算作答的人）', '', '', '', '', '', ...report.questions.map((q) => (q.correctRate === null ? '' : `${q.correctRate}%`))],
+    ['各题未答人数', '', '', '', '', '', ...report.questions.map((q) => q.unanswered)],
     ['平均分', report.average, '已交卷人数', report.finished, '加入人数', report.joined],
     [],
-    ['题号', '答对率', '题干'],
-    ...report.questions.map((q) => [`第${q.n + 1}题`, q.correctRate === null ? '' : `${q.correctRate}%`, q.stem]),
+    ['题号', '答对率（只算作答的人）', '作答人数', '未答人数', '题干'],
+    ...report.questions.map((q) => [`第${q.n + 1}题`, q.correctRate === null ? '' : `${q.correctRate}%`, q.answered, q.unanswered, q.stem]),
   ];
   return `\uFEFF${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -9,11 +9,14 @@ interface StartedExam {
   title: string;
   passPercent: number;
   questions: PublicQuestion[];
+  attempt: number | null;
+  attemptsPerDay: number;
 }
 interface SubmittedExam extends ScoreResult {
   passed: boolean;
   passPercent: number;
-  certificate: { code: string } | null;
+  certificate: { code: string; attempt: number | null } | null;
+  anonymous: boolean;
 }
 
 /** Exam: the server draws and scores; this page never holds the answers before handing in. */
@@ -37,7 +40,7 @@ export default function Exam({ choices, guides }: { choices: AudienceChoice[]; g
     setBusy(true);
     setError('');
     try {
-      setExam(await postJson<StartedExam>('/api/quiz/exams', { audience, topic: topic || null }));
+      setExam(await postJson<StartedExam>('/api/quiz/exams', { audience, topic: topic || null, name }));
       setAnswers([]);
       setResult(null);
     } catch (err) {
@@ -52,7 +55,7 @@ export default function Exam({ choices, guides }: { choices: AudienceChoice[]; g
     setError('');
     try {
       const all = exam!.questions.map((q) => answers[q.n] ?? null);
-      setResult(await postJson<SubmittedExam>('/api/quiz/exams/submit', { token: exam!.token, answers: all, name }));
+      setResult(await postJson<SubmittedExam>('/api/quiz/exams/submit', { token: exam!.token, answers: all }));
       setExam(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '出错了，请再试一次。');
@@ -78,6 +81,8 @@ export default function Exam({ choices, guides }: { choices: AudienceChoice[]; g
               </a>
             </p>
           </div>
+        ) : result.passed && result.anonymous ? (
+          <p className="notice">这次没有填写姓名，所以不发证书。需要证书时，请在开始考试前填写姓名。</p>
         ) : (
           <p className="notice warn">{result.passPercent} 分及格。看看下面的解析，复习后可以再考一次。</p>
         )}
@@ -97,7 +102,10 @@ export default function Exam({ choices, guides }: { choices: AudienceChoice[]; g
         <h2 id="exam-title" tabIndex={-1} ref={headRef}>
           {exam.title}（{exam.questions.length} 题，{exam.passPercent} 分及格）
         </h2>
-        <p className="field-hint">不限时间。答完按最下面的“交卷”，马上显示成绩和每道题的解析。</p>
+        <p className="field-hint">
+          不限时间。答完按最下面的“交卷”，马上显示成绩和每道题的解析。
+          {exam.attempt !== null && `这是您第 ${exam.attempt} 次考这套题（同一姓名每天最多考 ${exam.attemptsPerDay} 次），次数会印在证书上。`}
+        </p>
         <QuestionSheet
           questions={exam.questions}
           answers={answers}
@@ -117,7 +125,10 @@ export default function Exam({ choices, guides }: { choices: AudienceChoice[]; g
       <AudienceTopic choices={choices} audience={audience} topic={topic} onAudience={setAudience} onTopic={setTopic} idPrefix="exam" />
       <div className="field">
         <label htmlFor="exam-name">
-          证书上的姓名<span className="field-hint">可以不填。填了会原样印在证书上，网站只保存证书上显示的内容。</span>
+          证书上的姓名
+          <span className="field-hint">
+            需要合格证书就请填写，会原样印在证书上；不填也可以考，但合格后不发证书。同一姓名每天考同一套题的次数有限，考试次数会印在证书上。
+          </span>
         </label>
         <input id="exam-name" type="text" maxLength={20} autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
       </div>

@@ -15,7 +15,14 @@ interface Report {
   finished: number;
   average: number | null;
   distribution: { label: string; count: number }[];
-  questions: { n: number; stem: string; guide: string | null; answered: number; correctRate: number | null }[];
+  questions: { n: number; stem: string; guide: string | null; answered: number; unanswered: number; correctRate: number | null }[];
+}
+
+/** "答对率 80%（10 人作答，2 人未答）": a blank is neither right, wrong nor an answer. */
+function rateText(q: Report['questions'][number]): string {
+  const blank = q.unanswered ? `，${q.unanswered} 人未答` : '';
+  if (q.correctRate !== null) return `答对率 ${q.correctRate}%（${q.answered} 人作答${blank}）`;
+  return q.unanswered ? `交卷的 ${q.unanswered} 人都没有答这题` : '还没有人交卷';
 }
 
 const POLL_MS = 3000;
@@ -192,7 +199,7 @@ export default function TeacherView({ guides }: { guides: Record<string, string>
               </p>
               <p className="quiz-inline">
                 <progress value={q.correctRate ?? 0} max={100} aria-hidden="true" />
-                <span data-rate={q.n + 1}>{q.correctRate === null ? '还没有人交卷' : `答对率 ${q.correctRate}%（${q.answered} 人作答）`}</span>
+                <span data-rate={q.n + 1}>{rateText(q)}</span>
               </p>
               {q.guide && guides[q.guide] && (
                 <p>
