@@ -39,11 +39,11 @@ try {
     if (q.guide && !slugs.has(q.guide)) fail(`题目 ${q.id} · 字段 guide：找不到指南 ${q.guide}`);
   }
   // Issue 12: the bank must not give its answers away to a reader who doesn't read.
-  console.log('题库防猜指标（单选题正确项唯一最长 ≤ 30%，答案位置均匀，判断题"正确"占 40%–60%，多选题正确个数有变化）');
+  console.log('题库防猜指标（单选题正确项唯一最长 ≤ 30%，总选某一长度名次的选项对 ≤ 45%，答案位置均匀，判断题"正确"占 40%–60%，多选题正确个数有变化）');
   for (const a of QUIZ_AUDIENCES) {
     const f = measureBank(questions, a.code);
     console.log(
-      `  ${a.name}: 单选 ${f.single} 道，正确项唯一最长 ${pct(f.uniqueLongest, f.single)}，答案 A/B/C/D ${f.positions.slice(0, 4).map((n) => pct(n, f.single)).join(' / ')}；` +
+      `  ${a.name}: 单选 ${f.single} 道，正确项唯一最长 ${pct(f.uniqueLongest, f.single)}，总选第 1/2/3/4 长的能对 ${f.lengthRanks.slice(0, 4).map((n) => pct(n, f.single)).join(' / ')}，答案 A/B/C/D ${f.positions.slice(0, 4).map((n) => pct(n, f.single)).join(' / ')}；` +
         `判断 ${f.truefalse} 道，"正确" ${pct(f.trueCount, f.truefalse)}；多选 ${f.multiple} 道，正确个数 ${Object.entries(f.multiCounts).map(([k, n]) => `${k} 项 ${n} 道`).join('、') || '—'}`,
     );
     for (const p of bankProblems(f)) fail(`题库未达标 · ${p}`);
