@@ -6,6 +6,8 @@ import { ContentError } from '../content/schemas/friendly-errors.ts';
 import { guideSchema } from '../content/schemas/guide.ts';
 import { countHan, loadMdxCollection } from '../content/schemas/load-mdx.ts';
 import { loadQuestions } from '../content/schemas/load-questions.ts';
+import type { Source } from '../content/schemas/source.ts';
+import { classifySource, MIN_ALLOWED_SHARE, policyReport } from '../content/schemas/source-policy.ts';
 
 const MIN_GUIDE_HAN = 800;
 let failed = false;
@@ -36,6 +38,27 @@ try {
   for (const a of QUIZ_AUDIENCES) console.log(`  ${a.name}: ${questions.filter((q) => q.audiences.includes(a.code)).length}`);
   for (const q of questions) {
     if (q.guide && !slugs.has(q.guide)) fail(`题目 ${q.id} · 字段 guide：找不到指南 ${q.guide}`);
+  }
+
+  const cited: { where: string; source: Source }[] = [
+    ...guides.flatMap((g) => g.data.sources.map((source) => ({ where: g.file, source }))),
+    ...cases.flatMap((c) => c.data.sources.map((source) => ({ where: c.file, source }))),
+    ...questions.flatMap((q) => (q.source ? [{ where: `题目 ${q.id}`, source: q.source }] : [])),
+  ];
+  const report = policyReport(cited.map((c) => c.source.url));
+  const pct = (report.share * 100).toFixed(1);
+  console.log(`来源网址 ${report.distinct} 个（去重）：官方名单内 ${report.allowed} 个（${pct}%），转载例外 ${report.exceptions} 个，禁止 ${report.denied.length} 个`);
+  const listed = new Set<string>();
+  for (const { where, source } of cited) {
+    const v = classifySource(source.url);
+    if (v.kind === 'unlisted' && !listed.has(source.url)) {
+      listed.add(source.url);
+      console.log(`  例外：${where} · ${v.host} · 转载自 ${source.mirror_of?.publisher ?? '（未写）'}《${source.mirror_of?.title ?? ''}》 · ${source.reason ?? ''}`);
+    }
+    if (v.kind === 'denied') fail(`${where} · 来源 ${source.url} 被禁止：${v.why}`);
+  }
+  if (report.share < MIN_ALLOWED_SHARE) {
+    fail(`官方名单内的来源只占 ${pct}%，低于要求的 ${(MIN_ALLOWED_SHARE * 100).toFixed(0)}%`);
   }
 } catch (e) {
   if (e instanceof ContentError) fail(e.message);
