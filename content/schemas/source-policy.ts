@@ -20,6 +20,7 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   'cctv.com': '中央广播电视总台（央视网）',
   'cctv.cn': '中央广播电视总台',
   'cnr.cn': '中央广播电视总台（央广网）',
+  'cri.cn': '中央广播电视总台（国际在线）',
   'chinanews.com.cn': '中国新闻社（中新网）',
   'chinanews.com': '中国新闻社（中新网）',
   'gmw.cn': '光明日报社（光明网）',
@@ -36,7 +37,8 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   'iqilu.com': '山东广播电视台（齐鲁网）',
   'rednet.cn': '湖南日报社（红网）',
   'whb.cn': '上海报业集团（文汇报）',
-  // Public institutions.
+  // Public institutions. .edu.cn is registered only to accredited schools and universities (CERNET).
+  'edu.cn': '学校和教育机构（.edu.cn 仅限经认定的教育机构注册）',
   'chinacdc.cn': '中国疾病预防控制中心',
   'redcross.org.cn': '中国红十字会总会',
   'cma.cn': '中国气象局',
@@ -57,7 +59,11 @@ function isIpAddress(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[');
 }
 
-/** Classifies one URL. Unparseable URLs are denied. */
+/**
+ * Classifies one URL. Unparseable URLs and bare IPs are denied first; an allowlisted host is then
+ * allowed (a government page may well say 彩票 or sit on a numeric subdomain); anything else with a
+ * numeric-only label or gambling/adult words is denied.
+ */
 export function classifySource(url: string): SourceVerdict {
   let parsed: URL;
   try {
@@ -69,6 +75,10 @@ export function classifySource(url: string): SourceVerdict {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { kind: 'denied', host, why: '只接受 http/https 网址' };
   if (isIpAddress(host)) return { kind: 'denied', host, why: '裸 IP 地址不是发布机关的网站' };
   const labels = host.split('.');
+  for (let i = 0; i < labels.length - 1; i++) {
+    const owner = ALLOWED_HOSTS[labels.slice(i).join('.')];
+    if (owner) return { kind: 'allowed', host, owner };
+  }
   if (labels.some((l) => /^\d+$/.test(l))) return { kind: 'denied', host, why: '纯数字域名多为仿冒或垃圾站点' };
   let decoded = url;
   try {
@@ -77,11 +87,6 @@ export function classifySource(url: string): SourceVerdict {
     /* keep the raw form */
   }
   if (GAMBLING_OR_ADULT.test(decoded)) return { kind: 'denied', host, why: '网址含博彩或色情字样' };
-  for (let i = 0; i < labels.length - 1; i++) {
-    const suffix = labels.slice(i).join('.');
-    const owner = ALLOWED_HOSTS[suffix];
-    if (owner) return { kind: 'allowed', host, owner };
-  }
   return { kind: 'unlisted', host };
 }
 

@@ -12,6 +12,7 @@ describe('classifySource', () => {
     'https://news.iqilu.com/shandong/2022/1.shtml',
     'https://www.xinhuanet.com/politics/1.htm',
     'https://WWW.Chinacdc.CN/jkzt/',
+    'https://fz.sjtu.edu.cn/info/1061/12976.htm',
   ])('allows %s', (url) => {
     expect(classifySource(url).kind).toBe('allowed');
   });
