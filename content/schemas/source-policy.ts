@@ -32,10 +32,15 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   'youth.cn': '中国青年报社（中国青年网）',
   'cyol.com': '中国青年报社（中青在线）',
   'jyb.cn': '中国教育报刊社（中国教育新闻网）',
+  'chinaxiaokang.com': '求是杂志社《小康》杂志（中国小康网）',
   // Provincial state media.
   'dzwww.com': '大众日报社（大众网，山东）',
   'iqilu.com': '山东广播电视台（齐鲁网）',
   'rednet.cn': '湖南日报社（红网）',
+  'cqcb.com': '重庆日报报业集团（上游新闻）',
+  'sxrb.com': '山西日报报业集团',
+  'hxnews.com': '福建日报报业集团（海峡网）',
+  'kankanews.com': '上海广播电视台（看看新闻）',
   'whb.cn': '上海报业集团（文汇报）',
   // Public institutions. .edu.cn is registered only to accredited schools and universities (CERNET).
   'edu.cn': '学校和教育机构（.edu.cn 仅限经认定的教育机构注册）',
