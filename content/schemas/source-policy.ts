@@ -42,6 +42,9 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   'hxnews.com': '福建日报报业集团（海峡网）',
   'kankanews.com': '上海广播电视台（看看新闻）',
   'whb.cn': '上海报业集团（文汇报）',
+  // International guideline body the Chinese first-aid training follows (cited only where no
+  // Chinese official text could be found; the page says so).
+  'heart.org': '美国心脏协会（国际复苏指南）',
   // Public institutions. .edu.cn is registered only to accredited schools and universities (CERNET).
   'edu.cn': '学校和教育机构（.edu.cn 仅限经认定的教育机构注册）',
   'chinacdc.cn': '中国疾病预防控制中心',
