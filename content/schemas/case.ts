@@ -38,6 +38,8 @@ export const caseSchema = z
     directLossQualifier: z.enum(LOSS_QUALIFIERS).optional(),
     /** Grade as determined by the investigation (一般 / 较大 / 重大 / 特别重大). */
     grade: z.enum(GRADES),
+    /** Only when no official body stated the grade: who assigned it and how (shown next to the grade). */
+    gradeNote: z.string().min(6).optional(),
     /** Timeline of key moments, as the source tells them. */
     timeline: z.array(z.object({ time: z.string().min(1), event: z.string().min(2) })).default([]),
     /** The direct cause (直接原因). */

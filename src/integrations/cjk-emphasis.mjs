@@ -6,17 +6,22 @@
  * processor) turns each remaining `**…**` pair inside one text node into real bold text.
  */
 
-/** Splits a string on balanced `**` pairs: [plain, bold, plain, bold, …, plain], or null when none. */
+/**
+ * Splits a string on balanced `**` pairs: [plain, bold, plain, bold, …, plain], or null when none.
+ * @param {string} value
+ * @returns {string[] | null}
+ */
 export function splitCjkStrong(value) {
   if (!value.includes('**')) return null;
   const parts = value.split('**');
   // An odd number of markers means one is unmatched: leave the last one as typed.
   const pairs = Math.floor((parts.length - 1) / 2);
   if (pairs === 0) return null;
+  /** @type {string[]} */
   const out = [];
   let i = 0;
   for (let p = 0; p < pairs; p++) {
-    out.push(parts[i], parts[i + 1]);
+    out.push(parts[i] ?? '', parts[i + 1] ?? '');
     i += 2;
   }
   out.push(parts.slice(i).join('**'));
@@ -32,6 +37,7 @@ export const cjkEmphasis = {
   text(node, ctx) {
     const parts = splitCjkStrong(node.value);
     if (!parts) return;
+    /** @type {Array<{ type: 'text', value: string } | { type: 'strong', children: Array<{ type: 'text', value: string }> }>} */
     const nodes = [];
     parts.forEach((s, k) => {
       if (k % 2 === 1) nodes.push({ type: 'strong', children: [{ type: 'text', value: s }] });
