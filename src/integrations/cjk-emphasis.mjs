@@ -33,7 +33,7 @@ export function splitCjkStrong(value) {
 /** Sätteri mdast plugin: replaces text nodes that still hold `**…**` with text + strong nodes. */
 export const cjkEmphasis = {
   name: 'cjk-emphasis',
-  /** @param {{ value: string }} node @param {any} ctx */
+  /** @param {{ type?: string, value: string }} node @param {any} ctx */
   text(node, ctx) {
     const parts = splitCjkStrong(node.value);
     if (!parts) return;
