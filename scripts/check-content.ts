@@ -25,7 +25,7 @@ try {
     const n = countHan(g.body);
     if (n < MIN_GUIDE_HAN) fail(`${g.file} · 正文只有 ${n} 个汉字，至少需要 ${MIN_GUIDE_HAN} 个`);
   }
-  console.log(`指南 ${guides.length} 篇`);
+  console.log(`指南 ${guides.length} 篇（安全要点已由第二人复核 ${guides.filter((g) => g.data.reviewed).length} 篇）`);
   for (const s of SECTORS) console.log(`  领域 ${s.name}: ${guides.filter((g) => g.data.sectors.includes(s.code)).length}`);
   for (const a of AUDIENCES) console.log(`  对象 ${a.name}: ${guides.filter((g) => g.data.audiences.includes(a.code)).length}`);
 
