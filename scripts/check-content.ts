@@ -7,8 +7,12 @@ import { guideSchema } from '../content/schemas/guide.ts';
 import { countHan, loadMdxCollection } from '../content/schemas/load-mdx.ts';
 import { loadQuestions } from '../content/schemas/load-questions.ts';
 import { bankProblems, measureBank, pct } from '../content/schemas/bank-metrics.ts';
+import type { Source } from '../content/schemas/source.ts';
+import { classifySource, MIN_ALLOWED_SHARE, policyReport } from '../content/schemas/source-policy.ts';
 
 const MIN_GUIDE_HAN = 800;
+/** `npm run content:check -- --strict` also fails when the allowlisted share is below the target. */
+const STRICT = process.argv.includes('--strict');
 let failed = false;
 const fail = (msg: string) => {
   failed = true;
@@ -22,7 +26,7 @@ try {
     const n = countHan(g.body);
     if (n < MIN_GUIDE_HAN) fail(`${g.file} · 正文只有 ${n} 个汉字，至少需要 ${MIN_GUIDE_HAN} 个`);
   }
-  console.log(`指南 ${guides.length} 篇`);
+  console.log(`指南 ${guides.length} 篇（安全要点已由第二人复核 ${guides.filter((g) => g.data.reviewed).length} 篇）`);
   for (const s of SECTORS) console.log(`  领域 ${s.name}: ${guides.filter((g) => g.data.sectors.includes(s.code)).length}`);
   for (const a of AUDIENCES) console.log(`  对象 ${a.name}: ${guides.filter((g) => g.data.audiences.includes(a.code)).length}`);
 
@@ -47,6 +51,30 @@ try {
         `判断 ${f.truefalse} 道，"正确" ${pct(f.trueCount, f.truefalse)}；多选 ${f.multiple} 道，正确个数 ${Object.entries(f.multiCounts).map(([k, n]) => `${k} 项 ${n} 道`).join('、') || '—'}`,
     );
     for (const p of bankProblems(f)) fail(`题库未达标 · ${p}`);
+  }
+
+  const cited: { where: string; source: Source }[] = [
+    ...guides.flatMap((g) => g.data.sources.map((source) => ({ where: g.file, source }))),
+    ...cases.flatMap((c) => c.data.sources.map((source) => ({ where: c.file, source }))),
+    ...questions.flatMap((q) => (q.source ? [{ where: `题目 ${q.id}`, source: q.source }] : [])),
+  ];
+  const report = policyReport(cited.map((c) => c.source.url));
+  const share = pct(report.allowed, report.distinct);
+  console.log(`来源网址 ${report.distinct} 个（去重）：官方名单内 ${report.allowed} 个（${share}），转载例外 ${report.exceptions} 个，禁止 ${report.denied.length} 个`);
+  const listed = new Set<string>();
+  for (const { where, source } of cited) {
+    const v = classifySource(source.url);
+    if (v.kind === 'unlisted' && !listed.has(source.url)) {
+      listed.add(source.url);
+      console.log(`  例外：${where} · ${v.host} · 转载自 ${source.mirror_of?.publisher ?? '（未写）'}《${source.mirror_of?.title ?? ''}》 · ${source.reason ?? ''}`);
+    }
+    if (v.kind === 'denied') fail(`${where} · 来源 ${source.url} 被禁止：${v.why}`);
+  }
+  if (report.share < MIN_ALLOWED_SHARE) {
+    const msg = `官方名单内的来源只占 ${share}，未达到 ${(MIN_ALLOWED_SHARE * 100).toFixed(0)}% 的目标（还有 ${report.exceptions} 个转载例外待换成官方原文）`;
+    // The target is reported on every run; `--strict` turns it into a failure (for release checks).
+    if (STRICT) fail(msg);
+    else console.log(`注意：${msg}`);
   }
 } catch (e) {
   if (e instanceof ContentError) fail(e.message);

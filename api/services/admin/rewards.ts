@@ -1,5 +1,5 @@
 /** Reward calculator over the versioned rule data in config/rewards.ts (suggests; a supervisor decides). */
-import { GRADE_NAMES, ruleSet, type RewardCase, type RuleSet } from '../../../config/rewards.ts';
+import { applicableOn, GRADE_NAMES, ruleSet, type RewardCase, type RuleSet } from '../../../config/rewards.ts';
 import { UserError } from '../../errors.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
@@ -28,7 +28,8 @@ export function suggestReward(ruleSetId: string, input: RewardCase, ctx: { secto
   const warnings: string[] = [];
   if (!rules.applicable) warnings.push('这是国家规定，仅供参考；本县按山东省规定决定。');
   if (ctx.reportedOn < rules.effectiveFrom) warnings.push(`举报日期早于这版规定的施行日期（${rules.effectiveFrom}）。`);
-  if (rules.supersededNote && ctx.reportedOn >= '2025-12-25') warnings.push(rules.supersededNote);
+  // The end date lives in config/rewards.ts (applicableUntil), not here.
+  if (rules.applicable && ctx.reportedOn >= rules.effectiveFrom && !applicableOn(rules, ctx.reportedOn)) warnings.push(rules.supersededNote ?? `${rules.document}不适用于 ${rules.applicableUntil} 以后的举报。`);
   const base = { ruleSet: rules.id, document: rules.document, warnings };
   const fire = ctx.sector === 'fire';
   switch (input.kind) {
