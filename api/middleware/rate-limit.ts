@@ -7,7 +7,9 @@
  * replaced — with every counter discarded — when it rotates, so keys cannot be linked across
  * rotations. Lookups by secret (receipts, teacher links, certificate codes) are limited on their
  * failures only (`exhausted` + `hit` on a miss), so a correct code always opens while the client
- * still has failure budget, whatever anyone else sends.
+ * still has failure budget, whatever anyone else sends. For lookups that wait on I/O, a failure is
+ * counted before the lookup and refunded when the code was right (`refund`), so a burst of parallel
+ * guesses is limited as strictly as a sequence.
  */
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
@@ -74,6 +76,15 @@ export class RateLimiter {
     this.rotateIfDue(now);
     const entry = this.counters.get(`${bucket}:${client}`);
     return !!entry && entry.resetAt > now && entry.count >= limit;
+  }
+
+  /**
+   * Gives back one event counted by `hit` (a lookup that turned out right). Counting first and
+   * refunding after means parallel requests cannot all pass a check made before any of them failed.
+   */
+  refund(bucket: string, client: string): void {
+    const entry = this.counters.get(`${bucket}:${client}`);
+    if (entry && entry.count > 0 && entry.resetAt > this.now()) entry.count--;
   }
 
   /** Whole minutes until the client's bucket resets (at least 1), for the refusal message. */

@@ -125,12 +125,16 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
   const limit = (c: Context, bucket: ReportBucket) => {
     if (!deps.limiter.hit(bucket, client(c), hourly(deps.limits, bucket))) throw tooMany(c, bucket);
   };
-  /** Receipt lookups: refused once this client has guessed wrong too often; a right code costs no failure budget. */
+  /**
+   * Receipt lookups: refused once this client has guessed wrong too often. Each lookup counts as a
+   * failure before it starts (so parallel guesses cannot slip past the check) and is refunded when
+   * the code was right: a right code costs no failure budget.
+   */
   const beforeLookup = (c: Context) => {
-    if (deps.limiter.exhausted('lookupFailures', client(c), hourly(deps.limits, 'lookupFailures'))) throw tooMany(c, 'lookupFailures');
+    limit(c, 'lookupFailures');
     limit(c, 'lookup');
   };
-  const lookupFailed = (c: Context) => void deps.limiter.hit('lookupFailures', client(c), hourly(deps.limits, 'lookupFailures'));
+  const lookupSucceeded = (c: Context) => deps.limiter.refund('lookupFailures', client(c));
 
   // Only the reporter routes themselves: this sub-app is mounted at the root.
   const noStore: MiddlewareHandler = async function noStore(c, next) {
@@ -170,7 +174,7 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
       const receipt = (body as { receipt?: unknown } | null)?.receipt;
       if (typeof receipt !== 'string') throw fieldError('receipt', '缺少或不是文字。');
       const view = await lookupReport(intake, receipt);
-      if (!view) lookupFailed(c);
+      if (view) lookupSucceeded(c);
       await padTo(started, floor);
       if (!view) return c.json({ error: { code: 'not_found', message: NOT_FOUND_MESSAGE } }, 404);
       return c.json(view, 200);
@@ -224,7 +228,7 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
         if (e instanceof TooManyFilesError) throw fieldError('files', '：这件举报的附件已经很多了，不能再添加。需要时请在留言里说明，办理部门会联系您。');
         throw e;
       }
-      if (!added) lookupFailed(c);
+      if (added) lookupSucceeded(c);
       await padTo(started, floor);
       if (!added) {
         if (json) return c.json({ error: { code: 'not_found', message: NOT_FOUND_MESSAGE } }, 404);
@@ -251,7 +255,7 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
       const form = await readForm(c);
       const receipt = textField(form, 'receipt', 100);
       const view = await lookupReport(intake, receipt);
-      if (!view) lookupFailed(c);
+      if (view) lookupSucceeded(c);
       const result: PendingView = view ? statusView(view, receipt) : { title: '没有找到对应的举报', body: notFoundPage(), status: 404 };
       await padTo(started, floor);
       return showOnce(c, result);

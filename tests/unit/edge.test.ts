@@ -80,6 +80,14 @@ describe('限流按客户端计，一个人刷不掉别人的额度', () => {
     expect(honest.status).toBe(200);
   });
 
+  it('并发猜测：80 个错误查询同时发出，也只有 60 个得到回答', async () => {
+    const t = trusted();
+    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => lookup(t, String(20_000_000_000_000_000_000 + i).slice(0, 20), '203.0.113.77')));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(DEFAULT_REPORT_LIMITS.lookupFailures);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(80 - DEFAULT_REPORT_LIMITS.lookupFailures);
+  });
+
   it('查询成功不消耗失败额度：同一个人查对 100 次仍能打开', async () => {
     const t = trusted();
     const { body } = await submit(t.app, reportForm());
