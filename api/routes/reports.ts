@@ -25,7 +25,7 @@ import { addReporterMessage, lookupReport, TooManyFilesError, type ReportView } 
 import { fileReport } from '../services/reports/intake.ts';
 import { fieldError, fileParts, parseReportFields, textField } from '../services/reports/validation.ts';
 import { TokenStore } from '../services/reports/view-tokens.ts';
-import { expiredViewPage, formErrorPage, lookupForm, notFoundPage, quickExit, receiptPage, statusPage } from '../views/report-pages.ts';
+import { expiredViewPage, formErrorPage, lookupForm, notFoundPage, quickExit, receiptPage, REPLY_EXPIRED, statusPage } from '../views/report-pages.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { PageShell } from '../views/shell.ts';
 
@@ -214,7 +214,7 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
         receipt = token ? replies.get(token) : textField(form, 'receipt', 100);
         if (token && receipt === null) {
           await padTo(started, floor);
-          return page(c, '页面已经失效', expiredViewPage('这个页面打开太久，已经失效，留言没有发送。请重新输入查询码，再发送留言。'), 410);
+          return page(c, '页面已经失效', expiredViewPage(REPLY_EXPIRED), 410);
         }
         text = textField(form, 'body', FIELD_LIMITS.message.max);
         files = fileParts(form);

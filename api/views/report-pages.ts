@@ -181,9 +181,12 @@ export function statusPage(view: ReportView, replyToken: string, notice?: { kind
 export function formErrorPage(message: string, heading = '还差一点，举报没有提交'): SafeHtml {
   return html`${quickExit()}<div class="page-head"><h1>${heading}</h1>
     <p class="lead" role="alert">${message}</p></div>
-    <p>请用浏览器的"返回"按钮回到表单修改后再提交，已填写的文字一般会保留；附件需要重新选择。</p>
+    <p>请用浏览器的"返回"按钮回到表单修改后再提交。为了不在手机上留下痕迹，表单不让浏览器保存填写的内容，返回后文字可能需要重新填写，附件需要重新选择。</p>
     <p>什么都没有保存。遇到正在发生的危险，请立即拨打 119、120 或 110。</p>`;
 }
+
+/** Shown when a reply is sent from a status page left open longer than a reply token lives. */
+export const REPLY_EXPIRED = '这个页面打开太久，已经失效，留言没有发送。请重新输入查询码，再发送留言。';
 
 /** A single-use view asked for again (Back, reload, history) or a reply form left open too long. */
 export function expiredViewPage(message = '为了保护您，举报内容和查询码只显示一次：返回、刷新或从浏览记录打开都不会再显示。'): SafeHtml {

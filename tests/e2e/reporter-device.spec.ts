@@ -173,3 +173,28 @@ test.describe('一键离开', () => {
     });
   });
 });
+
+test.describe('公开的举报页面（手机宽度）', () => {
+  test.use({ viewport: PHONE });
+  test('举报页、查询页和隐私说明：不设 Cookie，不请求任何第三方网站，字号设置不发给服务器', async ({ page, baseURL }) => {
+    const receipt = await fileReport(baseURL!);
+    const requests: { url: string; cookie: string | undefined }[] = [];
+    page.on('request', (r) => requests.push({ url: r.url(), cookie: r.headers()['cookie'] }));
+    await page.goto('/report/');
+    await page.getByRole('button', { name: '大', exact: true }).click();
+    await page.goto('/privacy/');
+    await page.goto('/report/status/');
+    await page.getByLabel('查询码').fill(receipt);
+    await page.getByRole('button', { name: '查看办理情况' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: '举报办理情况' })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.dataset.text)).toBe('large');
+    expect(await page.context().cookies()).toEqual([]);
+    const origin = new URL(baseURL!).origin;
+    expect(requests.filter((r) => !r.url.startsWith(origin) && !r.url.startsWith('data:')).map((r) => r.url), '第三方请求').toEqual([]);
+    expect(requests.filter((r) => r.cookie !== undefined), '带 Cookie 的请求').toEqual([]);
+    // The text size lives in the browser only: no request carries it in its address.
+    expect(requests.filter((r) => /large|text=|size=/.test(new URL(r.url).search)).map((r) => r.url)).toEqual([]);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, '手机宽度下没有横向滚动').toBeLessThanOrEqual(0);
+  });
+});

@@ -1,13 +1,13 @@
 // Issue 10, observations 2, 8, 9 and 10 at the edge of the server: limits per client behind a
 // trusted proxy, Secure cookie and HSTS over HTTPS, `$` patterns in user text, Origin and Host
 // checks, and a body limit on every route counted before any handler parses a byte.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { totpCode } from '../../api/crypto/index.ts';
 import { DEFAULT_BODY_LIMIT } from '../../api/app.ts';
 import { ConfigError, parseEnv } from '../../api/env.ts';
 import { parseTrustProxy, resolveClient } from '../../api/middleware/client.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from '../../api/middleware/rate-limit.ts';
-import { UPLOAD_BODY_LIMIT, UPLOAD_PATHS } from '../../api/routes/reports.ts';
+import { REPLY_TOKEN_TTL_MS, UPLOAD_BODY_LIMIT, UPLOAD_PATHS, VIEW_TOKEN_TTL_MS } from '../../api/routes/reports.ts';
 import { escapeHtml } from '../../api/views/html.ts';
 import { addStaff, ORIGIN, PASSWORD, staffOf } from './admin-fixtures.ts';
 import { JSON_ACCEPT, makeApp, reportForm, submit, type TestApp } from './report-fixtures.ts';
@@ -301,5 +301,54 @@ describe('每个路由都有请求体上限，在解析之前按实际收到的�
       const declared = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(UPLOAD_BODY_LIMIT + 1), accept: 'application/json' }, body: 'x' });
       expect(declared.status, path).toBe(413);
     }
+  });
+});
+
+describe('只显示一次的页面和回复令牌', () => {
+  afterEach(() => vi.useRealTimers());
+
+  async function statusView(t: TestApp, receipt: string) {
+    const posted = await t.app.request('/report/status/', { method: 'POST', body: new URLSearchParams({ receipt }) });
+    expect(posted.status).toBe(303);
+    return posted.headers.get('location')!;
+  }
+  const reply = (t: TestApp, token: string, body: string) => {
+    const form = new FormData();
+    form.set('reply_token', token);
+    form.set('body', body);
+    return t.app.request('/api/reports/messages', { method: 'POST', body: form, headers: { accept: 'text/html' } });
+  };
+
+  it('结果页在有效期内只能打开一次；过了有效期一次也打不开', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t = makeApp({ fastReceipts: true });
+    const { body } = await submit(t.app, reportForm());
+    const first = await statusView(t, body.receipt);
+    vi.setSystemTime(Date.now() + VIEW_TOKEN_TTL_MS - 1000);
+    expect((await t.app.request(first)).status).toBe(200);
+    expect((await t.app.request(first)).status).toBe(410);
+    const second = await statusView(t, body.receipt);
+    vi.setSystemTime(Date.now() + VIEW_TOKEN_TTL_MS + 1);
+    const late = await t.app.request(second);
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('只显示一次');
+  });
+
+  it('回复令牌过期：留言不发送，说明页面已失效', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t = makeApp({ fastReceipts: true });
+    const { body } = await submit(t.app, reportForm());
+    const page = await (await t.app.request(await statusView(t, body.receipt))).text();
+    expect(page).not.toContain(body.receipt);
+    const token = /name="reply_token" value="([\w-]+)"/.exec(page)![1]!;
+    vi.setSystemTime(Date.now() + REPLY_TOKEN_TTL_MS - 1000);
+    const ok = await reply(t, token, '令牌有效期内的留言');
+    expect(ok.status).toBe(303);
+    expect(count(t, 'report_messages')).toBe(1);
+    vi.setSystemTime(Date.now() + 2000);
+    const expired = await reply(t, token, '令牌过期后的留言');
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('这个页面打开太久，已经失效，留言没有发送。');
+    expect(count(t, 'report_messages')).toBe(1);
   });
 });
