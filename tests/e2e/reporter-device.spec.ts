@@ -110,6 +110,42 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`提交举报后（JavaScript ${javaScriptEnabled ? '开' : '关'}）：回执离开后不再显示，浏览器配置里没有查询码和举报内容`, async ({ baseURL }, testInfo) => {
+    const profile = mkdtempSync(join(tmpdir(), 'edge-profile-'));
+    const context = await chromium.launchPersistentContext(profile, { ...(testInfo.project.use.launchOptions ?? {}), baseURL: baseURL!, javaScriptEnabled, viewport: PHONE, locale: 'zh-CN' });
+    const text = '加油站卸油时有人在旁边抽烟SUBMIT-CANARY-7340';
+    let receipt = '';
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto('/');
+      await page.goto('/report/');
+      await page.getByRole('radio', { name: /一般事故隐患/ }).check();
+      await page.getByLabel('行业领域').selectOption('fire');
+      if (javaScriptEnabled) await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByLabel(/所在镇/).selectOption('xushang');
+      await page.getByLabel('具体地点').fill('某加油站SUBMIT-PLACE-1189');
+      if (javaScriptEnabled) await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByLabel('问题描述').fill(text);
+      await page.getByRole('button', { name: '提交举报' }).click();
+      const code = page.locator('[data-receipt-code]:visible');
+      await expect(code).toHaveText(/^\d{4}( \d{4}){4}$/);
+      receipt = (await code.textContent())!.trim();
+      await page.goto('/about/');
+      await page.goBack();
+      await page.waitForLoadState('load');
+      expect(await page.locator('body').innerText()).not.toContain(receipt);
+      await page.reload();
+      expect(await page.locator('body').innerText()).not.toContain(receipt);
+    } finally {
+      await context.close();
+    }
+    const hits = profileHits(profile, [receipt, receipt.replace(/\s/g, ''), text, 'SUBMIT-CANARY-7340', 'SUBMIT-PLACE-1189']);
+    rmSync(profile, { recursive: true, force: true });
+    expect(hits, '浏览器配置文件夹里留下了查询码或举报内容').toEqual([]);
+  });
+}
+
 test.describe('一键离开', () => {
   test.use({ viewport: PHONE });
   const neutral = new URL(QUICK_EXIT_URL);
