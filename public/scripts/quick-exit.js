@@ -23,6 +23,7 @@
   var presses = 0;
   var timer = 0;
   document.addEventListener('keydown', function (e) {
+    if (e.isComposing) return; // a Chinese input method is composing: its keys are not ours
     if (e.key !== 'Shift') {
       presses = 0;
       return;
