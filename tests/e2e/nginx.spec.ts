@@ -89,7 +89,7 @@ test.describe('nginx 反向代理（docs/deploy.md 的配置）', () => {
     prefix = mkdtempSync(join(tmpdir(), 'edge-nginx-'));
     dataDir = mkdtempSync(join(tmpdir(), 'edge-nginx-data-'));
     for (const d of ['logs', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) mkdirSync(join(prefix, d), { recursive: true });
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { encoding: 'utf8' });
+    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { encoding: 'utf8' });
     expect(cert.status, cert.stderr).toBe(0);
     const appPort = await freePort();
     httpsPort = await freePort();
