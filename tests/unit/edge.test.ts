@@ -353,3 +353,39 @@ describe('只显示一次的页面和回复令牌', () => {
     expect(count(t, 'report_messages')).toBe(1);
   });
 });
+
+describe('String.replace 的替换值：只许常量或函数', () => {
+  it('整个代码树里没有把变量或拼接的字符串当作 replace 的替换值（$& 等会被展开）', async () => {
+    const ts = (await import('typescript')).default;
+    const { readdirSync: list, readFileSync: read, statSync: stat } = await import('node:fs');
+    const { join: joinPath } = await import('node:path');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of list(dir)) {
+        const p = joinPath(dir, name);
+        if (stat(p).isDirectory()) walk(p);
+        else if (/\.(ts|tsx|js|mjs)$/.test(name)) files.push(p);
+      }
+    };
+    for (const dir of ['api', 'src', 'scripts', 'config', 'content/schemas', 'public/scripts', 'bench']) walk(dir);
+    const offenders: string[] = [];
+    const constant = (n: import('typescript').Node) => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n);
+    const fn = (n: import('typescript').Node) => ts.isArrowFunction(n) || ts.isFunctionExpression(n);
+    for (const file of files) {
+      const source = ts.createSourceFile(file, read(file, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: import('typescript').Node) => {
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['replace', 'replaceAll'].includes(node.expression.name.text) && node.arguments.length === 2) {
+          const replacement = node.arguments[1]!;
+          if (!constant(replacement) && !fn(replacement)) {
+            const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+            offenders.push(`${file}:${line + 1}: ${node.getText().slice(0, 80)}`);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(files.length).toBeGreaterThan(50);
+    expect(offenders).toEqual([]);
+  });
+});
