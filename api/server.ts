@@ -39,6 +39,7 @@ export function startServer() {
     siteDir: config.siteDir,
     dataDir: config.dataDir,
     reporting: config.rateLimits ? {} : { limits: {} },
+    edge: { trustProxy: config.trustProxy, allowedHosts: config.allowedHosts, cookieSecure: config.cookieSecure },
     quiz: { bank, retentionDays: config.quizRetentionDays, attemptsPerDay: config.quizExamAttemptsPerDay, siteUrl: config.siteUrl },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.

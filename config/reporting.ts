@@ -30,6 +30,12 @@ export type RewardDecisionCode = (typeof REWARD_DECISIONS)[number]['code'];
 /** Days to handle a report (extendable once, with the reporter told why). */
 export const HANDLING_DAYS = 60;
 
+/**
+ * Where 一键离开 (quick exit) takes a reporter: a neutral, everyday page on another site, so that
+ * neither the screen nor the tab's history points at the reporting pages.
+ */
+export const QUICK_EXIT_URL = 'https://www.baidu.com/';
+
 export const ATTACHMENT_LIMITS = {
   maxFiles: 5,
   maxBytes: 20 * 1024 * 1024,

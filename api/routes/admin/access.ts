@@ -10,6 +10,7 @@ import type { StaffRole } from '../../../config/staff.ts';
 import type { Db } from '../../db/client.ts';
 import { safeEqual } from '../../crypto/index.ts';
 import { UserError } from '../../errors.ts';
+import { getClient } from '../../middleware/client.ts';
 import { sessionFromToken, type StaffSession } from '../../services/admin/staff.ts';
 
 /** 'public': no session needed (the login itself); otherwise the roles that may call the route. */
@@ -27,7 +28,8 @@ export const SESSION_COOKIE = 'shanghe_staff';
 export const COOKIE_PATHS = ['/admin', '/api/admin'] as const;
 
 export function setSessionCookies(c: Context, token: string): void {
-  const secure = new URL(c.req.url).protocol === 'https:';
+  // HTTPS directly, per a trusted proxy's X-Forwarded-Proto, or always with COOKIE_SECURE=on.
+  const secure = getClient(c).secureCookies;
   for (const path of COOKIE_PATHS) setCookie(c, SESSION_COOKIE, token, { path, httpOnly: true, secure, sameSite: 'Strict' });
 }
 
