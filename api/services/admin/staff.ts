@@ -146,61 +146,104 @@ export interface LoginResult {
 }
 
 /**
+ * Unknown login names behave like real accounts: the same password-hash work (against a dummy hash
+ * made with the real parameters), the same backoff and the same lockout answer, counted in memory
+ * (bounded, never written anywhere). Otherwise timing or a missing "locked" answer tells which names exist.
+ */
+const phantomFailures = new Map<string, { failures: number; lockedUntil: string | null }>();
+const PHANTOM_LIMIT = 10_000;
+let dummyHash: { N: number; hash: string } | null = null;
+async function dummyPasswordHash(): Promise<string> {
+  if (!dummyHash || dummyHash.N !== passwordParams.N) dummyHash = { N: passwordParams.N, hash: (await hashPassword(randomBytes(18).toString('base64url'), passwordParams)).hash };
+  return dummyHash.hash;
+}
+
+type Attempt = { outcome: 'ok'; step: number; privateKey: Buffer; totpBox: Buffer | null } | { outcome: 'failed'; failures: number; locked: boolean } | { outcome: 'locked'; until: string };
+
+/** Failure accounting for a name with no active account; the same numbers a real account would show. */
+function phantomAttempt(name: string, now: Date): Attempt {
+  const at = now.toISOString();
+  const entry = phantomFailures.get(name) ?? { failures: 0, lockedUntil: null };
+  if (entry.lockedUntil && entry.lockedUntil > at) return { outcome: 'locked', until: entry.lockedUntil };
+  const failures = entry.failures + 1;
+  const locked = failures >= LOGIN_RULES.maxFailures;
+  if (phantomFailures.size >= PHANTOM_LIMIT) phantomFailures.delete(phantomFailures.keys().next().value!);
+  phantomFailures.set(name, { failures: locked ? 0 : failures, lockedUntil: locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null });
+  return { outcome: 'failed', failures, locked };
+}
+
+/**
  * Password and TOTP both required. Every failure counts toward the lockout; the answer never says
  * which part was wrong. A successful login replaces any other session of the same user.
+ *
+ * The only await is the password hash. Everything that reads and writes the failure counter, the lock
+ * and the last used TOTP step happens after it, inside one IMMEDIATE transaction on a freshly read
+ * row, so parallel attempts cannot each see the old counter or the same unused code.
  */
 export async function login(db: Db, username: string, password: string, code: string, now: Date = new Date()): Promise<LoginResult> {
-  const user = db.select().from(staffUsers).where(eq(staffUsers.username, username.trim())).get();
-  if (!user || !user.active) {
-    // Same work as a real check, so unknown names are not faster.
-    await verifyPassword(password, `scrypt$${passwordParams.N}$8$1$${randomBytes(16).toString('base64url')}$AAAA`);
-    throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
-  }
-  if (user.lockedUntil && user.lockedUntil > now.toISOString()) {
-    const minutes = Math.max(1, Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 60000));
+  const name = username.trim();
+  const candidate = db.select().from(staffUsers).where(eq(staffUsers.username, name)).get();
+  const known = candidate && candidate.active ? candidate : null;
+  const key = await verifyPassword(password, known ? known.passwordHash : await dummyPasswordHash());
+  const at = now.toISOString();
+  let result: LoginResult | null = null;
+  const attempt: Attempt = known
+    ? db.transaction(
+        (tx): Attempt => {
+          const user = tx.select().from(staffUsers).where(eq(staffUsers.id, known.id)).get();
+          if (!user || !user.active) return phantomAttempt(name, now);
+          if (user.lockedUntil && user.lockedUntil > at) return { outcome: 'locked', until: user.lockedUntil };
+          const ok = key && user.passwordHash === known.passwordHash ? checkSecondFactor(user, key, code, now) : null;
+          if (!ok) {
+            const failures = user.failedLogins + 1;
+            const locked = failures >= LOGIN_RULES.maxFailures;
+            const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
+            tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id)).run();
+            appendAuditIn(tx as unknown as Db, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
+            return { outcome: 'failed', failures, locked };
+          }
+          const token = newSessionToken();
+          const csrfToken = randomBytes(24).toString('base64url');
+          tx.update(staffUsers)
+            .set({ failedLogins: 0, lockedUntil: null, totpLastStep: ok.step, ...(ok.totpBox ? { totpBox: ok.totpBox, pendingTotpSealed: null } : {}) })
+            .where(eq(staffUsers.id, user.id))
+            .run();
+          tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
+          tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), ok.privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at }).run();
+          appendAuditIn(tx as unknown as Db, { actor: user.id, action: ok.totpBox ? 'login.ok_new_authenticator' : 'login.ok' });
+          result = { token, csrfToken, user: { ...user, totpLastStep: ok.step, failedLogins: 0, lockedUntil: null } };
+          return { outcome: 'ok', step: ok.step, privateKey: ok.privateKey, totpBox: ok.totpBox };
+        },
+        { behavior: 'immediate' },
+      )
+    : phantomAttempt(name, now);
+  if (attempt.outcome === 'ok' && result) return result;
+  if (attempt.outcome === 'locked') {
+    const minutes = Math.max(1, Math.ceil((Date.parse(attempt.until) - now.getTime()) / 60000));
     throw new LoginError(423, 'locked', `登录失败次数太多，账号已暂时锁定，请 ${minutes} 分钟后再试；忘记密码请联系系统管理员。`);
   }
-  const key = await verifyPassword(password, user.passwordHash);
-  let step: number | null = null;
-  let privateKey: Buffer | null = null;
-  if (key) {
-    try {
-      const secret = boxDecrypt(key, user.totpBox, `staff-totp:${user.id}`).toString('utf8');
-      step = verifyTotp(secret, code, now.getTime());
-      if (step !== null && step <= user.totpLastStep) step = null; // a code is good once
-      privateKey = boxDecrypt(key, user.passwordBoxedPrivateKey, `staff-key:${user.id}`);
-    } catch {
-      step = null;
-    }
+  const failed = attempt as { failures: number; locked: boolean };
+  await new Promise((r) => setTimeout(r, backoffMs(failed.failures)));
+  if (failed.locked) throw new LoginError(423, 'locked', `登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`);
+  throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
+}
+
+/**
+ * The TOTP check on the row read inside the login transaction: the code's time step must be newer than
+ * the last one used. A re-issued authenticator (sealed to the account's key) is tried and, when it
+ * works, re-boxed under the password for next time.
+ */
+function checkSecondFactor(user: StaffRow, passwordKey: Buffer, code: string, now: Date): { step: number; privateKey: Buffer; totpBox: Buffer | null } | null {
+  try {
+    const privateKey = boxDecrypt(passwordKey, user.passwordBoxedPrivateKey, `staff-key:${user.id}`);
+    const pending = user.pendingTotpSealed ? open(privateKey, user.pendingTotpSealed).toString('utf8') : null;
+    const secret = pending ?? boxDecrypt(passwordKey, user.totpBox, `staff-totp:${user.id}`).toString('utf8');
+    const step = verifyTotp(secret, code, now.getTime());
+    if (step === null || step <= user.totpLastStep) return null; // a code is good once
+    return { step, privateKey, totpBox: pending ? boxEncrypt(passwordKey, Buffer.from(pending, 'utf8'), `staff-totp:${user.id}`) : null };
+  } catch {
+    return null;
   }
-  if (!key || step === null || !privateKey) {
-    const failures = user.failedLogins + 1;
-    const locked = failures >= LOGIN_RULES.maxFailures;
-    const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
-    db.transaction(
-      (tx) => {
-        tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id)).run();
-        appendAuditIn(tx as unknown as Db, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
-      },
-      { behavior: 'immediate' },
-    );
-    await new Promise((r) => setTimeout(r, backoffMs(failures)));
-    if (locked) throw new LoginError(423, 'locked', `登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`);
-    throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
-  }
-  const token = newSessionToken();
-  const csrfToken = randomBytes(24).toString('base64url');
-  const at = now.toISOString();
-  db.transaction(
-    (tx) => {
-      tx.update(staffUsers).set({ failedLogins: 0, lockedUntil: null, totpLastStep: step }).where(eq(staffUsers.id, user.id)).run();
-      tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
-      tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at }).run();
-      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'login.ok' });
-    },
-    { behavior: 'immediate' },
-  );
-  return { token, csrfToken, user };
 }
 
 export interface StaffSession {
