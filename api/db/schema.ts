@@ -304,6 +304,8 @@ export const keyGrantRequests = sqliteTable(
     keyId: text('key_id').notNull(),
     /** Staff id of the administrator who asked (or 'cli' / 'system'). */
     requestedBy: text('requested_by').notNull(),
+    /** Why the account needs the key: 'new_account' | 'password_reset' | 'reactivated'. Shown to the approver. */
+    reason: text('reason').notNull(),
     /** 'pending' | 'granted' | 'refused' | 'withdrawn'. */
     status: text('status').notNull(),
     decidedBy: text('decided_by'),

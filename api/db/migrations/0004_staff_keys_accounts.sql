@@ -3,6 +3,7 @@ CREATE TABLE `key_grant_requests` (
 	`user_id` text NOT NULL,
 	`key_id` text NOT NULL,
 	`requested_by` text NOT NULL,
+	`reason` text NOT NULL,
 	`status` text NOT NULL,
 	`decided_by` text,
 	`created_at` text NOT NULL,

@@ -5,9 +5,7 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import QRCode from 'qrcode';
 import type { StaffRole } from '../../../config/staff.ts';
-import { totpUri } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
@@ -18,10 +16,12 @@ import { decideIdentityRequest, listIdentityRequests, requestIdentity, viewAppro
 import { purgeExpired } from '../../services/admin/retention.ts';
 import { parseRewardCase, recordRewardDecision, suggestReward } from '../../services/admin/rewards.ts';
 import { handlingSettings, parseSettings, saveHandlingSettings } from '../../services/admin/settings.ts';
-import { changePassword, createStaff, deactivateStaff, grantsForRole, login, logout, publicStaff, validateNewStaff } from '../../services/admin/staff.ts';
+import { changePassword, login, logout, publicStaff } from '../../services/admin/staff.ts';
 import type { BlobStore } from '../../services/blob-store.ts';
-import { unlockWithRecoveryKey, RecoveryKeyError, type InstanceKeys } from '../../services/keys.ts';
-import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage, staffPage } from '../../views/admin-pages.ts';
+import type { InstanceKeys } from '../../services/keys.ts';
+import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage } from '../../views/admin-pages.ts';
+import { forcedPasswordNotice } from '../../views/admin/accounts.ts';
+import { accountRoutes } from './accounts.ts';
 import { html, type SafeHtml } from '../../views/html.ts';
 import type { PageShell } from '../../views/shell.ts';
 import { nextStatusesFor } from './policy.ts';
@@ -93,13 +93,16 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   route({ method: 'GET', path: '/admin/password', allow: ALL_ROLES }, function passwordForm(c) {
-    return page(c, '修改密码', passwordPage(sessionOf(c), c.get('input').saved === '1'));
+    const s = sessionOf(c);
+    const body = passwordPage(s, c.get('input').saved === '1');
+    return page(c, '修改密码', s.user.mustChangePassword ? html`${forcedPasswordNotice()}${body}` : body);
   });
 
   route({ method: 'POST', path: '/api/admin/password', allow: ALL_ROLES }, async function passwordRoute(c) {
     const i = c.get('input');
     await changePassword(db, sessionOf(c), str(i.current_password), str(i.new_password));
-    return isFormRequest(c) ? c.redirect('/admin/password?saved=1', 303) : c.json({ ok: true });
+    // After a forced change the back office opens; otherwise stay on the page with a confirmation.
+    return isFormRequest(c) ? c.redirect(sessionOf(c).user.mustChangePassword ? '/admin/' : '/admin/password?saved=1', 303) : c.json({ ok: true });
   });
 
   // ---- Queue and cases ----------------------------------------------------------------------
@@ -272,41 +275,8 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   // ---- Administration -----------------------------------------------------------------------
-  const allStaff = () => db.select().from(staffUsers).all().map(publicStaff);
-
-  route({ method: 'GET', path: '/admin/staff/', allow: ['admin'] }, function staffRoute(c) {
-    return page(c, '账号管理', staffPage(sessionOf(c), allStaff()));
-  });
-
-  route({ method: 'GET', path: '/api/admin/staff', allow: ['admin'] }, function staffJson(c) {
-    return c.json({ items: allStaff() });
-  });
-
-  route({ method: 'POST', path: '/api/admin/staff', allow: ['admin'] }, async function createStaffRoute(c) {
-    const s = sessionOf(c);
-    const input = c.get('input');
-    const newStaff = validateNewStaff({ ...input, username: str(input.username), display_name: str(input.display_name), role: str(input.role), department: str(input.department), password: str(input.password) });
-    let custodianKey: Buffer | null = null;
-    if (newStaff.role === 'custodian') {
-      try {
-        custodianKey = unlockWithRecoveryKey(db, str(input.recovery_key)).custodianPrivateKey;
-      } catch (e) {
-        if (e instanceof RecoveryKeyError) throw new UserError(400, 'invalid_field', e.message, 'recovery_key');
-        throw e;
-      }
-    }
-    const grants = grantsForRole(db, keys, s, newStaff.role, newStaff.department, custodianKey);
-    const { user, totpSecret } = await createStaff(db, keys, newStaff, grants, s.user.id);
-    const uri = totpUri(totpSecret, user.username);
-    if (!isFormRequest(c)) return c.json({ user: publicStaff(user), totp_secret: totpSecret, totp_uri: uri }, 201);
-    const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, width: 220 });
-    return page(c, '账号管理', staffPage(s, allStaff(), { username: user.username, totpSecret, qrSvg, uri }), 201);
-  });
-
-  route({ method: 'POST', path: '/api/admin/staff/:id/deactivate', allow: ['admin'] }, function deactivate(c) {
-    deactivateStaff(db, sessionOf(c), param(c, 'id'));
-    return done(c, { ok: true }, '/admin/staff/');
-  });
+  // Accounts and the two-person rule for report keys live in accounts.ts (issue 10 item 6, issue 14 item 7).
+  accountRoutes(db, keys, route, page);
 
   route({ method: 'GET', path: '/admin/settings/', allow: ['admin'] }, function settingsRoute(c) {
     return page(c, '期限和保存设置', settingsPage(sessionOf(c), handlingSettings(db), c.get('input').saved === '1'));

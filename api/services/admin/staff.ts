@@ -29,7 +29,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import { cryptoKeys, staffKeyGrants, staffSessions, staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
-import { KEY_IDS, type InstanceKeys } from '../keys.ts';
+import type { InstanceKeys } from '../keys.ts';
 import { appendAudit, appendAuditIn } from './audit.ts';
 
 export type StaffRow = typeof staffUsers.$inferSelect;
@@ -41,16 +41,31 @@ export interface StaffPublic {
   role: StaffRole;
   department: DepartmentCode | null;
   active: boolean;
+  /** ISO time until which logins are refused, when locked now. */
+  locked_until: string | null;
+  must_change_password: boolean;
 }
 
-export function publicStaff(u: StaffRow): StaffPublic {
-  return { id: u.id, username: u.username, display_name: u.displayName, role: u.role as StaffRole, department: (u.department as DepartmentCode | null) ?? null, active: u.active };
+export function publicStaff(u: StaffRow, now: Date = new Date()): StaffPublic {
+  return {
+    id: u.id,
+    username: u.retiredUsername ?? u.username,
+    display_name: u.displayName,
+    role: u.role as StaffRole,
+    department: (u.department as DepartmentCode | null) ?? null,
+    active: u.active,
+    locked_until: u.lockedUntil && u.lockedUntil > now.toISOString() ? u.lockedUntil : null,
+    must_change_password: u.mustChangePassword,
+  };
 }
 
 /** Password cost; tests lower it. */
 let passwordParams: { N: number; r: number; p: number } = PASSWORD_SCRYPT;
 export function setPasswordCostForTests(N: number): void {
   passwordParams = { ...PASSWORD_SCRYPT, N };
+}
+export function currentPasswordParams(): { N: number; r: number; p: number } {
+  return passwordParams;
 }
 
 export const deptKeyId = (code: DepartmentCode) => `dept:${code}`;
@@ -96,7 +111,15 @@ export function validateNewStaff(input: Record<string, unknown>): NewStaff {
 }
 
 /** Creates an account holding the given instance keys. Returns the TOTP secret to hand over once. */
-export async function createStaff(db: Db, keys: InstanceKeys, input: NewStaff, grants: { keyId: string; privateKey: Buffer }[], actor: string): Promise<{ user: StaffRow; totpSecret: string }> {
+export async function createStaff(
+  db: Db,
+  keys: InstanceKeys,
+  input: NewStaff,
+  grants: { keyId: string; privateKey: Buffer }[],
+  actor: string,
+  /** mustChangePassword: an initial password someone else chose; inTx: more writes in the same transaction. */
+  options: { mustChangePassword?: boolean; inTx?: (tx: Db, user: StaffRow) => void } = {},
+): Promise<{ user: StaffRow; totpSecret: string }> {
   if (db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get()) {
     throw new UserError(409, 'username_taken', `登录名 ${input.username} 已经有人使用。`, 'username');
   }
@@ -120,10 +143,12 @@ export async function createStaff(db: Db, keys: InstanceKeys, input: NewStaff, g
           escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey),
           totpBox: boxEncrypt(pw.key, Buffer.from(totpSecret, 'utf8'), `staff-totp:${id}`),
           createdAt: now,
+          mustChangePassword: options.mustChangePassword ?? false,
         })
         .run();
       for (const g of grants) tx.insert(staffKeyGrants).values({ userId: id, keyId: g.keyId, sealedPrivateKey: seal(pair.publicKey, g.privateKey), createdAt: now }).run();
       appendAuditIn(tx as unknown as Db, { actor, action: 'staff.created', detail: { staff: id, role: input.role, department: input.department } });
+      options.inTx?.(tx as unknown as Db, tx.select().from(staffUsers).where(eq(staffUsers.id, id)).get()!);
     },
     { behavior: 'immediate' },
   );
@@ -290,46 +315,15 @@ export function openHeldKey(db: Db, session: StaffSession, keyId: string): Buffe
   return g ? open(session.privateKey(), g.sealedPrivateKey) : null;
 }
 
-/** Keys a new account of this role receives, taken from what the creating administrator holds. */
-export function grantsForRole(db: Db, keys: InstanceKeys, creator: StaffSession, role: StaffRole, department: DepartmentCode | null, custodianPrivateKey: Buffer | null): { keyId: string; privateKey: Buffer }[] {
-  const take = (keyId: string) => {
-    const k = openHeldKey(db, creator, keyId);
-    if (!k) throw new UserError(409, 'key_missing', '您的账号没有这把密钥，无法创建这个角色的账号；请用恢复密钥在命令行创建（npm run admin:create）。');
-    return { keyId, privateKey: k };
-  };
-  switch (role) {
-    case 'intake':
-    case 'supervisor':
-      return [take(KEY_IDS.intake)];
-    case 'handler': {
-      const code = department!;
-      const made = ensureDepartmentKey(db, keys, code);
-      if (made.newPrivateKey) {
-        // A department added to the config after setup: the creator holds its key from now on.
-        db.insert(staffKeyGrants).values({ userId: creator.user.id, keyId: deptKeyId(code), sealedPrivateKey: seal(creator.user.publicKey, made.newPrivateKey), createdAt: new Date().toISOString() }).run();
-        return [{ keyId: deptKeyId(code), privateKey: made.newPrivateKey }];
-      }
-      return [take(deptKeyId(code))];
-    }
-    case 'custodian':
-      if (!custodianPrivateKey) throw new UserError(400, 'invalid_field', '创建身份保管人账号需要输入恢复密钥（recovery_key）。', 'recovery_key');
-      return [{ keyId: KEY_IDS.custodian, privateKey: custodianPrivateKey }];
-    case 'auditor':
-      return [];
-    case 'admin':
-      return [take(KEY_IDS.intake), ...DEPARTMENT_CODES.map((c) => take(deptKeyId(c)))];
-  }
-}
-
-/** First administrator, from the CLI: the recovery key opens the intake key and every department key. */
-export async function createFirstAdmin(db: Db, keys: InstanceKeys, escrowPrivateKey: Buffer, intakePrivateKey: Buffer, input: NewStaff): Promise<{ user: StaffRow; totpSecret: string }> {
-  const grants: { keyId: string; privateKey: Buffer }[] = [{ keyId: KEY_IDS.intake, privateKey: intakePrivateKey }];
-  for (const code of DEPARTMENT_CODES) {
-    const made = ensureDepartmentKey(db, keys, code);
-    const row = db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).get()!;
-    grants.push({ keyId: deptKeyId(code), privateKey: made.newPrivateKey ?? open(escrowPrivateKey, row.escrowSealedPrivateKey!) });
-  }
-  return createStaff(db, keys, input, grants, 'cli');
+/**
+ * First administrator, from the CLI (after the recovery key was checked there). The administrator holds
+ * no key that opens reports (two-person rule, see grants.ts): it manages accounts only.
+ */
+export async function createFirstAdmin(db: Db, keys: InstanceKeys, input: NewStaff): Promise<{ user: StaffRow; totpSecret: string }> {
+  // Every department's key exists from here on (sealed to escrow only), so cases can be assigned to a
+  // department before its first handler has been granted the key.
+  for (const code of DEPARTMENT_CODES) ensureDepartmentKey(db, keys, code);
+  return createStaff(db, keys, { ...input, role: 'admin', department: null }, [], 'cli');
 }
 
 /** Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is affected. */
@@ -344,26 +338,10 @@ export async function changePassword(db: Db, session: StaffSession, current: str
   db.transaction(
     (tx) => {
       tx.update(staffUsers)
-        .set({ passwordHash: pw.hash, passwordBoxedPrivateKey: boxEncrypt(pw.key, session.privateKey(), `staff-key:${user.id}`), totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`) })
+        .set({ passwordHash: pw.hash, passwordBoxedPrivateKey: boxEncrypt(pw.key, session.privateKey(), `staff-key:${user.id}`), totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`), mustChangePassword: false })
         .where(eq(staffUsers.id, user.id))
         .run();
       appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed' });
-    },
-    { behavior: 'immediate' },
-  );
-}
-
-/** Ends an account for good: sessions and key grants are deleted, so it can open nothing even if re-enabled. */
-export function deactivateStaff(db: Db, actor: StaffSession, userId: string): void {
-  if (userId === actor.user.id) throw new UserError(400, 'invalid_field', '不能停用自己的账号。');
-  const target = db.select().from(staffUsers).where(eq(staffUsers.id, userId)).get();
-  if (!target) throw new UserError(404, 'not_found', '没有这个账号。');
-  db.transaction(
-    (tx) => {
-      tx.update(staffUsers).set({ active: false }).where(eq(staffUsers.id, userId)).run();
-      tx.delete(staffSessions).where(eq(staffSessions.userId, userId)).run();
-      tx.delete(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).run();
-      appendAuditIn(tx as unknown as Db, { actor: actor.user.id, action: 'staff.deactivated', detail: { staff: userId } });
     },
     { behavior: 'immediate' },
   );
