@@ -75,7 +75,7 @@ export function accountsPage(s: StaffSession, staff: StaffPublic[], pending: Map
         <td><a class="button secondary" href="/admin/staff/${u.id}/confirm?action=reactivate" aria-label="恢复 ${u.username}">恢复</a></td></tr>`)}</tbody></table></div>`
       : ''}
     <form method="post" action="/api/admin/staff" class="admin-form card"><h2>新建账号</h2>${csrfField(s)}
-      <div class="field"><label for="st-username">登录名（小写字母开头，可用数字、点、短横线）</label><input id="st-username" name="username" required pattern="[a-z][a-z0-9_.\\-]{2,31}"></div>
+      <div class="field"><label for="st-username">登录名（小写字母、数字）</label><input id="st-username" name="username" required pattern="[a-z][a-z0-9_.\\-]{2,31}"></div>
       <div class="field"><label for="st-name">姓名</label><input id="st-name" name="display_name" required></div>
       <div class="field"><label for="st-role">角色</label><select id="st-role" name="role">${STAFF_ROLES.map((r) => html`<option value="${r.code}">${r.name}：${r.hint}</option>`)}</select></div>
       <div class="field"><label for="st-dept">所属部门（办理人员必选）</label><select id="st-dept" name="department"><option value="">无</option>${DEPARTMENTS.map((d) => html`<option value="${d.code}">${d.name}</option>`)}</select></div>
