@@ -22,6 +22,8 @@ import type { InstanceKeys } from '../../services/keys.ts';
 import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage } from '../../views/admin-pages.ts';
 import { forcedPasswordNotice } from '../../views/admin/accounts.ts';
 import { accountRoutes } from './accounts.ts';
+import { fileHeaders, fileRoutes } from './files.ts';
+import { staffFile } from '../../services/admin/case-files.ts';
 import { html, type SafeHtml } from '../../views/html.ts';
 import type { PageShell } from '../../views/shell.ts';
 import { nextStatusesFor } from './policy.ts';
@@ -162,18 +164,15 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   route({ method: 'GET', path: '/api/admin/reports/:id/files/:fileId', allow: CASE_ROLES }, function fileRoute(c) {
-    const { meta, data } = readCaseFile(db, store, sessionOf(c), param(c, 'id'), param(c, 'fileId'));
-    // Images may be previewed inline under a sandbox CSP; everything else is a download, never rendered.
-    const preview = c.get('input').preview === '1' && meta.kind === 'image';
-    const name = encodeURIComponent(meta.name);
-    return c.body(new Uint8Array(data), 200, {
-      'Content-Type': preview ? meta.mime : 'application/octet-stream',
-      'Content-Disposition': `${preview ? 'inline' : 'attachment'}; filename*=UTF-8''${name}`,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "sandbox; default-src 'none'",
-      'Cache-Control': 'no-store',
-    });
+    // Issue 10 item 3: PDFs only as page images (files.ts); images (re-encoded) may be previewed inline;
+    // everything else is a download under a generated name (附件N.ext), never the uploader's.
+    const f = staffFile(db, store, sessionOf(c), param(c, 'id'), param(c, 'fileId'));
+    if (f.kind === 'pdf') return c.redirect(`/admin/cases/${f.reportId}/files/${f.id}`, 303);
+    const { data } = readCaseFile(db, store, sessionOf(c), f.reportId, f.id);
+    const preview = c.get('input').preview === '1' && f.kind === 'image';
+    return c.body(new Uint8Array(data), 200, fileHeaders(f, preview ? 'inline' : 'attachment', preview ? f.mime : 'application/octet-stream'));
   });
+  fileRoutes(db, store, route, page);
 
   route({ method: 'POST', path: '/api/admin/reports/:id/transition', allow: CASE_ROLES }, function transition(c) {
     const i = c.get('input');
