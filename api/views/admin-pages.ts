@@ -140,7 +140,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: { transitions: R
       ${c.files.length
         ? html`<ul class="attachment-list">${c.files.map(
             (f) => html`<li>${f.kind === 'image' ? html`<img class="admin-preview" src="/api/admin/reports/${c.id}/files/${f.id}?preview=1" alt="附件预览：${f.name}" loading="lazy">` : ''}
-              <a href="/api/admin/reports/${c.id}/files/${f.id}" download>下载 ${f.name}</a> <span class="field-hint">${f.type}，${Math.max(1, Math.round(f.size / 1024))} KB${f.from_message ? '，举报人后来补充' : ''}</span></li>`,
+              ${f.kind === 'pdf' ? html`<a href="/admin/cases/${c.id}/files/${f.id}">查看 ${f.name} 的页面图像</a>` : html`<a href="/api/admin/reports/${c.id}/files/${f.id}" download>下载 ${f.name}</a>`} <span class="field-hint">${f.type}，${Math.max(1, Math.round(f.size / 1024))} KB${f.from_message ? '，举报人后来补充' : ''}</span></li>`,
           )}</ul>`
         : html`<p class="field-hint">没有附件。</p>`}
     </section>

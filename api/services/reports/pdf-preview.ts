@@ -37,12 +37,12 @@ export class PdfPreviewError extends Error {
   override name = 'PdfPreviewError';
 }
 
-let limitsForTests: Partial<typeof PDF_PREVIEW_LIMITS> = {};
+let limitsForTests: Partial<Record<keyof typeof PDF_PREVIEW_LIMITS, number>> = {};
 /** Tests shrink the limits to prove they bite. */
-export function setPdfPreviewLimitsForTests(l: Partial<typeof PDF_PREVIEW_LIMITS>): void {
+export function setPdfPreviewLimitsForTests(l: Partial<Record<keyof typeof PDF_PREVIEW_LIMITS, number>>): void {
   limitsForTests = l;
 }
-const limits = () => ({ ...PDF_PREVIEW_LIMITS, ...limitsForTests });
+const limits = (): Record<keyof typeof PDF_PREVIEW_LIMITS, number> => ({ ...PDF_PREVIEW_LIMITS, ...limitsForTests });
 
 /** Runs a poppler tool under prlimit with the PDF on stdin; resolves with stdout. */
 function runIsolated(tool: 'pdftoppm' | 'pdfinfo', args: string[], pdf: Buffer): Promise<Buffer> {
