@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setPdfPreviewLimitsForTests } from '../../api/services/reports/pdf-preview.ts';
+import { PDF_PREVIEW_LIMITS, setPdfPreviewLimitsForTests, takePeakConcurrentRenders } from '../../api/services/reports/pdf-preview.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
 import { fileOf, reportForm, submit } from './report-fixtures.ts';
 
@@ -93,6 +93,17 @@ describe('attachments for staff', () => {
     // A memory limit too small for the renderer also ends in a refusal, not a crash.
     setPdfPreviewLimitsForTests({ memoryBytes: 4 * 1024 * 1024 });
     expect((await call(t, boss, 'GET', `/api/admin/reports/${reportId}/files/${f.id}/pages/1`)).status).toBe(422);
+  }, 30_000);
+
+  it('renders at most two pages at once however many are asked for', async () => {
+    const t = makeApp({ fastReceipts: true });
+    const { reportId } = await fileReportAs(t, {}, [fileOf(polyglot(HTML_TAIL), 'x.pdf')]);
+    const boss = await staffOf(t, 'boss', 'supervisor');
+    const f = (await call(t, boss, 'GET', `/api/admin/reports/${reportId}`)).json.files[0];
+    takePeakConcurrentRenders();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call(t, boss, 'GET', `/api/admin/reports/${reportId}/files/${f.id}/pages/1`)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(takePeakConcurrentRenders()).toBe(PDF_PREVIEW_LIMITS.concurrent);
   }, 30_000);
 
   it('images download as 附件N.jpg attachments (inline only when previewed)', async () => {

@@ -145,6 +145,24 @@ describe('two-person rule for report keys', () => {
   }, 30_000);
 });
 
+describe('keys held before the two-person rule', () => {
+  it('are taken back at start from administrators (and any role that does not need them), audited', async () => {
+    const t = makeApp({ fastReceipts: true });
+    const { unlockWithRecoveryKey, KEY_IDS } = await import('../../api/services/keys.ts');
+    const { createStaff } = await import('../../api/services/admin/staff.ts');
+    const { revokeKeysOutsideRoles } = await import('../../api/services/admin/grants.ts');
+    const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
+    // An administrator as the old code made it: holding the intake key.
+    const { user } = await createStaff(t.db, t.deps.keys, { username: 'oldadmin', displayName: '旧管理员', role: 'admin', department: null, password: 'x'.repeat(12) }, [{ keyId: KEY_IDS.intake, privateKey: intakePrivateKey }], 'test');
+    const sup = await staffOf(t, 'sup', 'supervisor');
+    expect(revokeKeysOutsideRoles(t.db)).toBe(1);
+    expect(t.db.$client.prepare('select user_id from staff_key_grants').all()).toEqual([{ user_id: sup.id }]);
+    const rows = t.db.$client.prepare("select actor, detail from audit_log where action = 'key.revoked'").all() as { actor: string; detail: string }[];
+    expect(rows.map((r) => [r.actor, JSON.parse(r.detail)])).toEqual([['system', { staff: user.id, key: 'intake' }]]);
+    expect(revokeKeysOutsideRoles(t.db)).toBe(0);
+  });
+});
+
 describe('account care by the administrator', () => {
   it('resets a forgotten password: new password and authenticator once, forced change, keys re-granted by a holder', async () => {
     const t = makeApp({ fastReceipts: true });
@@ -176,7 +194,7 @@ describe('account care by the administrator', () => {
     expect(t.db.$client.prepare("select count(*) as n from audit_log where action = 'staff.password_reset'").get()).toEqual({ n: 1 });
   }, 30_000);
 
-  it('re-issues a lost authenticator without touching keys: old codes stop, the new one works once', async () => {
+  it('re-issues a lost authenticator without touching keys: old codes stop, the new one works and moves under the password', async () => {
     const t = makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t);
     const admin = await staffOf(t, 'root', 'admin');

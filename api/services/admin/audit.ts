@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = {
   'key.granted': '授予密钥',
   'key.refused': '拒绝授予密钥',
   'key.withdrawn': '撤回密钥申请',
+  'key.revoked': '收回角色不需要的密钥',
   // Attachments for staff (issue 10 item 3).
   'file.pdf_preview': '查看 PDF 页面图像',
   'file.original': '下载附件原件',

@@ -217,3 +217,23 @@ export function grantWithRecoveryKey(db: Db, keys: InstanceKeys, recoveryKeyText
   );
   return granted;
 }
+
+/**
+ * At start: takes back every key an account holds that its role does not need — above all the intake
+ * and department keys that administrators held before the two-person rule. Audited per key.
+ */
+export function revokeKeysOutsideRoles(db: Db): number {
+  const rows = db.select({ g: staffKeyGrants, u: staffUsers }).from(staffKeyGrants).innerJoin(staffUsers, eq(staffUsers.id, staffKeyGrants.userId)).all();
+  const extra = rows.filter(({ g, u }) => !roleKeyIds(u.role as StaffRole, u.department).includes(g.keyId));
+  if (!extra.length) return 0;
+  db.transaction(
+    (tx) => {
+      for (const { g } of extra) {
+        tx.delete(staffKeyGrants).where(and(eq(staffKeyGrants.userId, g.userId), eq(staffKeyGrants.keyId, g.keyId))).run();
+        appendAuditIn(tx as unknown as Db, { actor: 'system', action: 'key.revoked', detail: { staff: g.userId, key: g.keyId } });
+      }
+    },
+    { behavior: 'immediate' },
+  );
+  return extra.length;
+}

@@ -31,6 +31,8 @@ export const PDF_PREVIEW_LIMITS = {
   maxPages: 30,
   /** Output larger than this is refused (a page image is far smaller). */
   maxOutputBytes: 40 * 1024 * 1024,
+  /** Renderers running at once; further pages wait their turn (a 30-page PDF must not start 30 at once). */
+  concurrent: 2,
 } as const;
 
 export class PdfPreviewError extends Error {
@@ -44,8 +46,30 @@ export function setPdfPreviewLimitsForTests(l: Partial<Record<keyof typeof PDF_P
 }
 const limits = (): Record<keyof typeof PDF_PREVIEW_LIMITS, number> => ({ ...PDF_PREVIEW_LIMITS, ...limitsForTests });
 
+let running = 0;
+let peak = 0;
+const waiting: (() => void)[] = [];
+/** Highest number of renderers seen running at once since the last call (tests). */
+export function takePeakConcurrentRenders(): number {
+  const p = peak;
+  peak = running;
+  return p;
+}
+
+async function runIsolated(tool: 'pdftoppm' | 'pdfinfo', args: string[], pdf: Buffer): Promise<Buffer> {
+  while (running >= limits().concurrent) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  peak = Math.max(peak, running);
+  try {
+    return await runOnce(tool, args, pdf);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /** Runs a poppler tool under prlimit with the PDF on stdin; resolves with stdout. */
-function runIsolated(tool: 'pdftoppm' | 'pdfinfo', args: string[], pdf: Buffer): Promise<Buffer> {
+function runOnce(tool: 'pdftoppm' | 'pdfinfo', args: string[], pdf: Buffer): Promise<Buffer> {
   const l = limits();
   const cwd = mkdtempSync(join(tmpdir(), 'pdf-preview-'));
   return new Promise<Buffer>((resolve, reject) => {

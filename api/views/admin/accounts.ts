@@ -79,7 +79,7 @@ export function accountsPage(s: StaffSession, staff: StaffPublic[], pending: Map
       <div class="field"><label for="st-name">姓名</label><input id="st-name" name="display_name" required></div>
       <div class="field"><label for="st-role">角色</label><select id="st-role" name="role">${STAFF_ROLES.map((r) => html`<option value="${r.code}">${r.name}：${r.hint}</option>`)}</select></div>
       <div class="field"><label for="st-dept">所属部门（办理人员必选）</label><select id="st-dept" name="department"><option value="">无</option>${DEPARTMENTS.map((d) => html`<option value="${d.code}">${d.name}</option>`)}</select></div>
-      <div class="field"><label for="st-password">初始密码（至少 ${LOGIN_RULES.minPasswordLength} 位，本人首次登录后必须修改）</label><input id="st-password" name="password" type="password" autocomplete="new-password" required minlength="${LOGIN_RULES.minPasswordLength}"></div>
+      <div class="field"><label for="st-password">初始密码（至少 ${LOGIN_RULES.minPasswordLength} 位）</label><input id="st-password" name="password" type="password" autocomplete="new-password" required minlength="${LOGIN_RULES.minPasswordLength}" aria-describedby="st-password-hint"><p class="field-hint" id="st-password-hint">本人首次登录后必须先改成自己的密码。</p></div>
       <button type="submit" class="button">创建账号</button></form>`;
 }
 
@@ -101,7 +101,7 @@ function accountRow(s: StaffSession, u: StaffPublic, pending: GrantRequestView[]
 }
 
 function handOverCard(h: HandOver): SafeHtml {
-  return html`<section class="card notice" aria-labelledby="handover-h"><h2 id="handover-h">${h.title}：${h.username}</h2>
+  return html`<section class="card notice" aria-labelledby="handover-h"><h2 id="handover-h">${h.title} ${h.username}</h2>
     ${h.password ? html`<p>新的初始密码：<code class="mono" data-new-password>${h.password}</code>（只显示这一次，请当面交给本人；本人首次登录后必须修改）</p>` : html`<p>请当面把初始密码交给本人，本人首次登录后必须修改。</p>`}
     <p>请让本人用手机验证器（如"腾讯身份验证器""Google 身份验证器"）扫描下面的二维码。<strong>二维码只显示这一次。</strong></p>
     <div class="qr">${new SafeHtml(h.qrSvg)}</div>
