@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PDF_PREVIEW_LIMITS, setPdfPreviewLimitsForTests, takePeakConcurrentRenders } from '../../api/services/reports/pdf-preview.ts';
+import { attachmentList } from '../../api/views/report-pages.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
 import { fileOf, reportForm, submit } from './report-fixtures.ts';
 
@@ -129,6 +130,10 @@ describe('attachments for staff', () => {
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(input, 'VID_20261101_GPS.mp4', 'video/mp4')]));
     expect(res.status, JSON.stringify(body)).toBe(201);
     expect(body.attachments[0]).toMatchObject({ name: '附件1.mp4', kind: 'video', metadata_may_remain: false });
+    // The reporter's receipt says what happened to this file, not the generic warning.
+    const receiptHtml = attachmentList(body.attachments).toString();
+    expect(receiptHtml).toContain('已清除视频文件附带的拍摄时间、拍摄位置、手机型号等信息');
+    expect(receiptHtml).not.toContain('本站无法可靠清除');
     const boss = await staffOf(t, 'boss', 'supervisor');
     const reportId = (t.db.$client.prepare('select id from reports').get() as { id: string }).id;
     const f = (await call(t, boss, 'GET', `/api/admin/reports/${reportId}`)).json.files[0];
