@@ -140,6 +140,23 @@ test('账号、密钥双人授权和 PDF 页面图像（1366×768）', async ({ 
   await shot(boss, 'pdf-original-warning');
   const [download] = await Promise.all([boss.waitForEvent('download'), boss.getByRole('button', { name: '我已了解风险，下载原件' }).click()]);
   expect(download.suggestedFilename()).toBe('附件1.pdf');
+
+  // Account care: reset a password (shown once), deactivate after confirming, and undo it.
+  await admin.goto(`${base}/admin/staff/`);
+  await admin.getByRole('link', { name: '重置密码 newboss' }).click();
+  await expect(admin.getByText('账号原有的密钥全部清除')).toBeVisible();
+  await admin.getByRole('button', { name: '确认重置密码' }).click();
+  await expect(admin.getByRole('heading', { name: '已重置密码 newboss' })).toBeVisible();
+  await expect(admin.locator('[data-new-password]')).toHaveText(/^[a-z2-9]{16}$/);
+  await expect(admin.getByText('这个账号还打不开案件')).toBeVisible();
+  await shot(admin, 'reset-handover');
+  await admin.goto(`${base}/admin/staff/`);
+  await admin.getByRole('link', { name: '停用 newboss' }).click();
+  await admin.getByRole('button', { name: '确认停用' }).click();
+  await expect(admin.getByText('账号已停用。')).toBeVisible();
+  await admin.getByRole('link', { name: '恢复 newboss' }).click();
+  await admin.getByRole('button', { name: '确认恢复' }).click();
+  await expect(admin.getByText('账号已恢复；它的密钥需要另一位持有人重新批准。')).toBeVisible();
   await ctx.close();
   await bossCtx.close();
 });
