@@ -231,7 +231,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
   const content = openJson<ReportContent>(key, r.sealedContent);
   const events = db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id)).all();
   const messages = db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id)).all();
-  const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).all();
+  const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).orderBy(sql`rowid`).all();
   const s = handlingSettings(db);
   const depts = departmentsOf(db, [reportId]).get(reportId) ?? [];
   const item = queueItemOf(r, t, depts, today, s.dueSoonDays);
