@@ -95,9 +95,10 @@ test('账号、密钥双人授权和 PDF 页面图像（1366×768）', async ({ 
   await shot(admin, 'confirm-deactivate');
   await admin.getByRole('link', { name: '取消，返回账号管理' }).click();
 
-  // The first holder of the intake key: from the recovery key, on the command line.
-  const grant = spawnSync(process.execPath, ['scripts/keys-grant.ts', 'boss'], { env, encoding: 'utf8' });
-  expect(grant.status, grant.stderr).toBe(0);
+  // Not before the owner has replaced the initial password the administrator knows.
+  const early = spawnSync(process.execPath, ['scripts/keys-grant.ts', 'boss'], { env, encoding: 'utf8' });
+  expect(early.status).toBe(1);
+  expect(early.stderr).toContain('初始密码');
 
   // A reporter's PDF/HTML polyglot named 证据.html.
   const poly = Buffer.from(
@@ -109,18 +110,34 @@ test('账号、密钥双人授权和 PDF 页面图像（1366×768）', async ({ 
   const filed = await fetch(`${base}/api/reports`, { method: 'POST', headers: { accept: 'application/json' }, body: form });
   expect(filed.status).toBe(201);
 
-  // The key holder (after changing the initial password) approves the colleague in 密钥授权.
+  // Each owner's first login: replace the initial password, then log in again (new key pair).
+  const firstLogin = async (page: Page, username: string) => {
+    await login(page, username, PASSWORD, secrets[username]!);
+    await expect(page).toHaveURL(/\/admin\/password$/);
+    await expect(page.getByText('请先设置您自己的新密码')).toBeVisible();
+    await page.getByLabel('当前密码').fill(PASSWORD);
+    await page.getByLabel('新密码（至少 12 位）').fill(`${PASSWORD}-own`);
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect(page.getByText('请用新密码和动态验证码重新登录')).toBeVisible();
+    await login(page, username, `${PASSWORD}-own`, secrets[username]!, 1);
+  };
   const bossCtx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   const boss = await bossCtx.newPage();
-  await login(boss, 'boss', PASSWORD, secrets.boss!);
-  await expect(boss).toHaveURL(/\/admin\/password$/);
-  await expect(boss.getByText('请先设置您自己的新密码')).toBeVisible();
-  await boss.getByLabel('当前密码').fill(PASSWORD);
-  await boss.getByLabel('新密码（至少 12 位）').fill(`${PASSWORD}-own`);
-  await boss.getByRole('button', { name: '修改密码' }).click();
-  await expect(boss.getByRole('heading', { level: 1, name: '案件列表' })).toBeVisible();
+  await firstLogin(boss, 'boss');
+  // The first holder of the intake key: from the recovery key, on the server's command line.
+  const grant = spawnSync(process.execPath, ['scripts/keys-grant.ts', 'boss'], { env, encoding: 'utf8' });
+  expect(grant.status, grant.stderr).toBe(0);
+  // The colleague logs in and reads out the check code shown on their own 密钥授权 page.
+  const newCtx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const newboss = await newCtx.newPage();
+  await firstLogin(newboss, 'newboss');
+  await newboss.getByRole('link', { name: '密钥授权' }).click();
+  const spoken = (await newboss.locator('[data-own-check-code]').textContent())!.trim();
+  await shot(newboss, 'grant-own-code');
+  // The key holder compares it and approves in 密钥授权.
   await boss.getByRole('link', { name: '密钥授权' }).click();
   await expect(boss.getByRole('cell', { name: /周主管/ })).toBeVisible();
+  await expect(boss.locator('[data-check-code]')).toHaveText(spoken);
   await shot(boss, 'grant-approval');
   await boss.getByRole('button', { name: /批准 newboss/ }).click();
   await expect(boss.getByText('已批准，密钥已转交对方账号。')).toBeVisible();
@@ -159,4 +176,5 @@ test('账号、密钥双人授权和 PDF 页面图像（1366×768）', async ({ 
   await expect(admin.getByText('账号已恢复；它的密钥需要另一位持有人重新批准。')).toBeVisible();
   await ctx.close();
   await bossCtx.close();
+  await newCtx.close();
 });

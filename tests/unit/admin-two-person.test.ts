@@ -19,17 +19,29 @@ async function loginWith(t: T, username: string, password: string, code: string)
   return { status: 200, who: { cookie, csrf: json.csrf_token } as StaffLogin, json };
 }
 
-/** Creates an account through the administrator's API and logs it in (changing the initial password). */
+/**
+ * The owner's first login: the initial password must be replaced first (everything else answers 403);
+ * replacing it makes a new key pair and ends the session, so the owner logs in again.
+ */
+async function firstLogin(t: T, username: string, initial: string, totp: string, own = 'my own passphrase'): Promise<StaffLogin> {
+  const first = await loginWith(t, username, initial, totpCode(totp));
+  expect(first.status).toBe(200);
+  expect((await call(t, first.who, 'GET', '/api/admin/reports')).json?.error?.code ?? 'ok').toMatch(/password_change_required|forbidden/);
+  const changed = await call(t, first.who, 'POST', '/api/admin/password', { current_password: initial, new_password: own });
+  expect(changed.json).toEqual({ ok: true, relogin: true });
+  expect((await call(t, first.who, 'GET', '/api/admin/session')).status).toBe(401);
+  const again = await loginWith(t, username, own, totpCode(totp, Date.now() + 30_000));
+  expect(again.status).toBe(200);
+  return again.who!;
+}
+
+/** Creates an account through the administrator's API; the owner logs in and sets their password. */
 async function adminCreates(t: T, admin: StaffLogin, username: string, role: string, department = ''): Promise<{ id: string; who: StaffLogin; totp: string; password: string }> {
   const made = await call(t, admin, 'POST', '/api/admin/staff', { username, display_name: `新${username}`, role, department, password: 'initial password 1' });
   expect(made.status, JSON.stringify(made.json)).toBe(201);
   const totp = made.json.totp_secret as string;
-  const first = await loginWith(t, username, 'initial password 1', totpCode(totp));
-  expect(first.status).toBe(200);
-  // Forced change of the initial password: everything else answers 403 until it is changed.
-  expect((await call(t, first.who, 'GET', '/api/admin/reports')).json?.error?.code ?? 'ok').toMatch(/password_change_required|forbidden/);
-  expect((await call(t, first.who, 'POST', '/api/admin/password', { current_password: 'initial password 1', new_password: 'my own passphrase' })).status).toBe(200);
-  return { id: made.json.user.id, who: first.who!, totp, password: 'my own passphrase' };
+  const who = await firstLogin(t, username, 'initial password 1', totp);
+  return { id: made.json.user.id, who, totp, password: 'my own passphrase' };
 }
 
 describe('two-person rule for report keys', () => {
@@ -62,10 +74,8 @@ describe('two-person rule for report keys', () => {
     const clerk = await staffOf(t, 'clerk', 'intake');
     const reset = await call(t, admin, 'POST', `/api/admin/staff/${clerk.id}/reset-password`, { confirm: 'yes' });
     expect(reset.status).toBe(200);
-    const asClerk = await loginWith(t, 'clerk', reset.json.password, totpCode(reset.json.totp_secret));
-    expect(asClerk.status).toBe(200);
-    await call(t, asClerk.who, 'POST', '/api/admin/password', { current_password: reset.json.password, new_password: 'admin chose this one' });
-    const afterReset = await call(t, asClerk.who, 'GET', `/api/admin/reports/${reportId}`);
+    const asClerk = await firstLogin(t, 'clerk', reset.json.password, reset.json.totp_secret, 'admin chose this one');
+    const afterReset = await call(t, asClerk, 'GET', `/api/admin/reports/${reportId}`);
     expect(afterReset.status).toBe(403);
     expect(JSON.stringify(afterReset.json)).not.toContain('ZQX-uniquely');
     // The web form no longer asks for the recovery key anywhere.
@@ -114,6 +124,9 @@ describe('two-person rule for report keys', () => {
     expect(made.status).toBe(201);
     expect(made.json.pending_keys).toEqual(['identity_custodian']);
     expect(() => grantWithRecoveryKey(t.db, t.deps.keys, 'AAAA-BBBB', 'firstcust')).toThrow(/恢复密钥/);
+    // Not while the initial password (which the administrator knows) is still in place.
+    expect(() => grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toThrow(/初始密码/);
+    await firstLogin(t, 'firstcust', 'initial password 1', made.json.totp_secret);
     expect(grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toEqual(['identity_custodian']);
     expect(grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toEqual([]);
     expect(t.db.$client.prepare("select status, decided_by from key_grant_requests where user_id = ?").all(made.json.user.id)).toEqual([{ status: 'granted', decided_by: 'cli' }]);
@@ -185,12 +198,28 @@ describe('account care by the administrator', () => {
     expect(home.headers.get('location')).toBe('/admin/password');
     const pwPage = await t.app.request('/admin/password', { headers: { cookie: s.who!.cookie } });
     expect(await pwPage.text()).toContain('请先设置您自己的新密码');
-    expect((await call(t, s.who, 'POST', '/api/admin/password', { current_password: reset.json.password, new_password: 'remembered this time' })).status).toBe(200);
-    expect((await call(t, s.who, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(403);
+    // The holder sees the request but cannot approve it while the administrator's password is in place.
+    const early = (await call(t, holder, 'GET', '/api/admin/key-requests')).json.items.find((r: any) => r.staff.username === 'forgot');
+    expect(early).toMatchObject({ reason: 'password_reset', waiting_for_password: true });
+    const refused = await call(t, holder, 'POST', `/api/admin/key-requests/${early.id}/approve`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('initial_password');
+    // Replacing it makes a new key pair (what the initial password wrapped is worth nothing) and a new login.
+    const keyBefore = (t.db.$client.prepare('select public_key as k from staff_users where id = ?').get(forgetful.id) as { k: Buffer }).k;
+    const changed = await call(t, s.who, 'POST', '/api/admin/password', { current_password: reset.json.password, new_password: 'remembered this time' });
+    expect(changed.json).toEqual({ ok: true, relogin: true });
+    const keyAfter = (t.db.$client.prepare('select public_key as k from staff_users where id = ?').get(forgetful.id) as { k: Buffer }).k;
+    expect(keyAfter.equals(keyBefore)).toBe(false);
+    const me = await loginWith(t, 'forgot', 'remembered this time', totpCode(reset.json.totp_secret, Date.now() + 30_000));
+    expect((await call(t, me.who, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(403);
+    // The approver compares the check code with the one the owner sees after logging in.
+    const mine = (await call(t, me.who, 'GET', '/api/admin/key-requests')).json.own;
     const req = (await call(t, holder, 'GET', '/api/admin/key-requests')).json.items.find((r: any) => r.staff.username === 'forgot');
-    expect(req.reason).toBe('password_reset');
+    expect(req).toMatchObject({ waiting_for_password: false, check_code: mine.check_code });
+    expect(mine.check_code).toMatch(/^\d{3} \d{3}$/);
+    expect(mine.pending.map((p: any) => p.key_id)).toEqual(['intake']);
     expect((await call(t, holder, 'POST', `/api/admin/key-requests/${req.id}/approve`, {})).status).toBe(200);
-    expect((await call(t, s.who, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(200);
+    expect((await call(t, me.who, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(200);
     expect(t.db.$client.prepare("select count(*) as n from audit_log where action = 'staff.password_reset'").get()).toEqual({ n: 1 });
   }, 30_000);
 

@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { createAccount, deactivateAccount, reactivateAccount, reissueAuthenticator, resetPassword, unlockAccount } from '../../services/admin/accounts.ts';
-import { approvableRequests, approveGrant, keyName, refuseGrant, requestsForAccounts, roleKeyIds } from '../../services/admin/grants.ts';
+import { accountCheckCode, approvableRequests, approveGrant, keyName, ownPendingRequests, refuseGrant, requestsForAccounts, roleKeyIds } from '../../services/admin/grants.ts';
 import { publicStaff, validateNewStaff, type StaffRow } from '../../services/admin/staff.ts';
 import type { InstanceKeys } from '../../services/keys.ts';
 import { ACCOUNT_ACTIONS, accountsPage, confirmAccountPage, keyRequestsPage, type AccountAction, type HandOver } from '../../views/admin/accounts.ts';
@@ -106,11 +106,13 @@ export function accountRoutes(db: Db, keys: InstanceKeys, route: (rule: RouteRul
   route({ method: 'GET', path: '/admin/keys/', allow: KEY_HOLDER_ROLES }, function keysPage(c) {
     const s = sessionOf(c);
     const done = str(c.get('input').done);
-    return page(c, '密钥授权', keyRequestsPage(s, approvableRequests(db, s), done === 'granted' ? '已批准，密钥已转交对方账号。' : done === 'refused' ? '已拒绝这条申请。' : undefined));
+    const notice = done === 'granted' ? '已批准，密钥已转交对方账号。' : done === 'refused' ? '已拒绝这条申请。' : undefined;
+    return page(c, '密钥授权', keyRequestsPage(s, approvableRequests(db, s), notice, ownPendingRequests(db, s), accountCheckCode(s.user.publicKey)));
   });
 
   route({ method: 'GET', path: '/api/admin/key-requests', allow: KEY_HOLDER_ROLES }, function keysJson(c) {
-    return c.json({ items: approvableRequests(db, sessionOf(c)) });
+    const s = sessionOf(c);
+    return c.json({ items: approvableRequests(db, s), own: { check_code: accountCheckCode(s.user.publicKey), pending: ownPendingRequests(db, s) } });
   });
 
   route({ method: 'POST', path: '/api/admin/key-requests/:id/approve', allow: KEY_HOLDER_ROLES }, function approve(c) {

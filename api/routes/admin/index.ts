@@ -20,7 +20,7 @@ import { changePassword, login, logout, publicStaff } from '../../services/admin
 import type { BlobStore } from '../../services/blob-store.ts';
 import type { InstanceKeys } from '../../services/keys.ts';
 import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage } from '../../views/admin-pages.ts';
-import { forcedPasswordNotice } from '../../views/admin/accounts.ts';
+import { forcedPasswordNotice, passwordChangedNotice } from '../../views/admin/accounts.ts';
 import { accountRoutes } from './accounts.ts';
 import { fileHeaders, fileRoutes } from './files.ts';
 import { staffFile } from '../../services/admin/case-files.ts';
@@ -67,7 +67,7 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   // ---- Login and session ------------------------------------------------------------------
   route({ method: 'GET', path: '/admin/login', allow: 'public' }, function loginForm(c) {
     if (c.get('session')) return c.redirect('/admin/', 303);
-    return page(c, '登录', loginPage());
+    return page(c, '登录', c.get('input').changed === '1' ? html`${passwordChangedNotice()}${loginPage()}` : loginPage());
   });
 
   route({ method: 'POST', path: '/api/admin/login', allow: 'public' }, async function loginRoute(c) {
@@ -102,9 +102,11 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
 
   route({ method: 'POST', path: '/api/admin/password', allow: ALL_ROLES }, async function passwordRoute(c) {
     const i = c.get('input');
-    await changePassword(db, sessionOf(c), str(i.current_password), str(i.new_password));
-    // After a forced change the back office opens; otherwise stay on the page with a confirmation.
-    return isFormRequest(c) ? c.redirect(sessionOf(c).user.mustChangePassword ? '/admin/' : '/admin/password?saved=1', 303) : c.json({ ok: true });
+    const { relogin } = await changePassword(db, sessionOf(c), str(i.current_password), str(i.new_password), keys);
+    // Replacing an initial password makes a new key pair and ends the session: log in again with it.
+    if (relogin) clearSessionCookies(c);
+    if (!isFormRequest(c)) return c.json({ ok: true, relogin });
+    return c.redirect(relogin ? '/admin/login?changed=1' : sessionOf(c).user.mustChangePassword ? '/admin/' : '/admin/password?saved=1', 303);
   });
 
   // ---- Queue and cases ----------------------------------------------------------------------

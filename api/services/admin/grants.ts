@@ -12,6 +12,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { DEPARTMENT_NAMES, type DepartmentCode } from '../../../config/departments.ts';
 import type { StaffRole } from '../../../config/staff.ts';
+import { createHash } from 'node:crypto';
 import { decodeRecoveryKey, open, publicKeyFromPrivate, randomId, seal } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { cryptoKeys, keyGrantRequests, staffKeyGrants, staffUsers } from '../../db/schema.ts';
@@ -89,6 +90,19 @@ export function wipeKeysIn(tx: Db, userId: string, actor: string): void {
   }
 }
 
+/**
+ * A short code made from the account's public key. The account's owner sees it on their own 密钥授权
+ * page; the approver sees it beside the request and compares it with the owner in person, so a key goes
+ * to the key pair the real person controls (not one the administrator set up and kept).
+ */
+export function accountCheckCode(publicKey: Buffer): string {
+  const n = createHash('sha256').update('shanghe-account-check-v1').update(publicKey).digest().readUInt32BE(0) % 1_000_000;
+  const d = String(n).padStart(6, '0');
+  return `${d.slice(0, 3)} ${d.slice(3)}`;
+}
+
+const INITIAL_PASSWORD_MESSAGE = '对方还没有改掉管理员设置的初始密码（初始密码管理员知道）。请等本人首次登录、设置自己的密码后再授予。';
+
 export interface GrantRequestView {
   id: string;
   key_id: string;
@@ -99,6 +113,10 @@ export interface GrantRequestView {
   created_at: string;
   staff: { id: string; username: string; display_name: string; role: string; department: string | null };
   requested_by: string;
+  /** Compare with what the account's owner sees (accountCheckCode). */
+  check_code: string;
+  /** True while the owner has not replaced the initial password: no approval until then. */
+  waiting_for_password: boolean;
 }
 
 function viewOf(r: typeof keyGrantRequests.$inferSelect, u: StaffRow, names: Map<string, string>): GrantRequestView {
@@ -112,6 +130,8 @@ function viewOf(r: typeof keyGrantRequests.$inferSelect, u: StaffRow, names: Map
     created_at: r.createdAt,
     staff: { id: u.id, username: u.username, display_name: u.displayName, role: u.role, department: u.department },
     requested_by: names.get(r.requestedBy) ?? r.requestedBy,
+    check_code: accountCheckCode(u.publicKey),
+    waiting_for_password: u.mustChangePassword,
   };
 }
 
@@ -128,6 +148,18 @@ export function approvableRequests(db: Db, session: StaffSession): GrantRequestV
     .filter(({ r }) => r.userId !== session.user.id && r.requestedBy !== session.user.id);
   const names = staffNames(db);
   return rows.map(({ r, u }) => viewOf(r, u, names));
+}
+
+/** The signed-in account's own open requests (shown with its check code on its 密钥授权 page). */
+export function ownPendingRequests(db: Db, session: StaffSession): GrantRequestView[] {
+  const u = db.select().from(staffUsers).where(eq(staffUsers.id, session.user.id)).get()!;
+  const names = staffNames(db);
+  return db
+    .select()
+    .from(keyGrantRequests)
+    .where(and(eq(keyGrantRequests.userId, u.id), eq(keyGrantRequests.status, 'pending')))
+    .all()
+    .map((r) => viewOf(r, u, names));
 }
 
 /** Every request about one account (the administrator's account page shows where each key stands). */
@@ -159,6 +191,7 @@ export function approveGrant(db: Db, session: StaffSession, requestId: string): 
       if (!target || !target.active) throw new UserError(409, 'inactive', '这个账号已停用，不能授予密钥。');
       const privateKey = openHeldKey(tx as unknown as Db, session, r.keyId);
       if (!privateKey) throw new UserError(403, 'key_missing', '您的账号没有这把密钥，不能批准这条申请。');
+      if (target.mustChangePassword) throw new UserError(409, 'initial_password', INITIAL_PASSWORD_MESSAGE);
       const now = new Date().toISOString();
       tx.insert(staffKeyGrants).values({ userId: target.id, keyId: r.keyId, sealedPrivateKey: seal(target.publicKey, privateKey), createdAt: now }).onConflictDoNothing().run();
       tx.update(keyGrantRequests).set({ status: 'granted', decidedBy: session.user.id, decidedAt: now }).where(eq(keyGrantRequests.id, r.id)).run();
@@ -193,6 +226,7 @@ export function grantWithRecoveryKey(db: Db, keys: InstanceKeys, recoveryKeyText
   if (!publicKeyFromPrivate(escrowPrivate).equals(keys.escrowPublicKey)) throw new RecoveryKeyError('这个恢复密钥不属于本系统的数据。');
   const user = db.select().from(staffUsers).where(eq(staffUsers.username, username.trim())).get();
   if (!user || !user.active) throw new UserError(404, 'not_found', `没有在用的账号 ${username}。`);
+  if (user.mustChangePassword) throw new UserError(409, 'initial_password', INITIAL_PASSWORD_MESSAGE);
   const wanted = roleKeyIds(user.role as StaffRole, user.department);
   if (!wanted.length) throw new UserError(400, 'no_keys_for_role', '这个角色（系统管理员或审计员）不持有打开举报的密钥，不需要授予。');
   const granted: string[] = [];

@@ -326,8 +326,14 @@ export async function createFirstAdmin(db: Db, keys: InstanceKeys, input: NewSta
   return createStaff(db, keys, { ...input, role: 'admin', department: null }, [], 'cli');
 }
 
-/** Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is affected. */
-export async function changePassword(db: Db, session: StaffSession, current: string, next: string): Promise<void> {
+/**
+ * Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is
+ * affected. Replacing an initial password (one an administrator chose and so knows) also replaces the
+ * key pair, when the account holds no key yet: whatever the administrator could derive from the initial
+ * password opens nothing, and keys are granted only to the new key (grants.ts refuses before this
+ * change). The session then ends, so the next login carries the new key.
+ */
+export async function changePassword(db: Db, session: StaffSession, current: string, next: string, keys?: InstanceKeys): Promise<{ relogin: boolean }> {
   if (next.length < LOGIN_RULES.minPasswordLength) throw new UserError(400, 'invalid_field', `新密码至少 ${LOGIN_RULES.minPasswordLength} 位。`, 'new_password');
   if (next === current) throw new UserError(400, 'invalid_field', '新密码不能和当前密码相同。', 'new_password');
   const user = session.user;
@@ -335,14 +341,24 @@ export async function changePassword(db: Db, session: StaffSession, current: str
   if (!oldKey) throw new UserError(400, 'wrong_password', '当前密码不正确。', 'current_password');
   const totpSecret = boxDecrypt(oldKey, user.totpBox, `staff-totp:${user.id}`);
   const pw = await hashPassword(next, passwordParams);
+  const rotate = user.mustChangePassword && !!keys && heldKeyIds(db, user.id).length === 0;
+  const pair = rotate ? generateKeyPair() : null;
   db.transaction(
     (tx) => {
       tx.update(staffUsers)
-        .set({ passwordHash: pw.hash, passwordBoxedPrivateKey: boxEncrypt(pw.key, session.privateKey(), `staff-key:${user.id}`), totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`), mustChangePassword: false })
+        .set({
+          passwordHash: pw.hash,
+          passwordBoxedPrivateKey: boxEncrypt(pw.key, pair ? pair.privateKey : session.privateKey(), `staff-key:${user.id}`),
+          totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`),
+          mustChangePassword: false,
+          ...(pair && keys ? { publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), pendingTotpSealed: null } : {}),
+        })
         .where(eq(staffUsers.id, user.id))
         .run();
-      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed' });
+      if (pair) tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
+      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed', detail: user.mustChangePassword ? { initial: true, new_key_pair: !!pair } : {} });
     },
     { behavior: 'immediate' },
   );
+  return { relogin: !!pair };
 }
