@@ -121,14 +121,14 @@ export function confirmAccountPage(s: StaffSession, u: StaffPublic, action: Acco
 
 export function keyRequestsPage(s: StaffSession, items: GrantRequestView[], notice?: string, own: GrantRequestView[] = [], ownCode = ''): SafeHtml {
   return html`${adminNav(s, '/admin/keys/')}<div class="page-head"><h1>密钥授权</h1>
-    <p class="lead">系统管理员为新账号或重置了密码的账号申请的密钥。只有持有同一把密钥的您能批准：批准后，您的登录会话把这把密钥加密转交给对方账号，对方就能打开这把密钥对应的全部案件。</p></div>
+    <p class="lead">系统管理员为新账号、重置了密码或恢复的账号申请的密钥，由持有同一把密钥的另一位工作人员批准：批准后，批准人的登录会话把这把密钥加密转交给对方账号，对方就能打开这把密钥对应的全部案件。</p></div>
     ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     ${own.length
       ? html`<section class="card" aria-labelledby="own-h"><h2 id="own-h">您的账号正在等待密钥</h2>
       <p>您的账号核对码：<strong class="mono" data-own-check-code>${ownCode}</strong>。批准人会向您核对这个号码，请只告诉当面或电话里确认过身份的同事。</p>
       <ul>${own.map((r) => html`<li>${r.key_name}（${r.reason_name}）</li>`)}</ul></section>`
       : ''}
-    <p class="notice danger">批准前请当面或打电话与本人核实：确有此人、确实担任这个岗位、确实需要这把密钥，并请本人念出登录后在本页看到的"账号核对码"，与下表一致才批准。拿不准就拒绝。批准、拒绝都记入审计日志。</p>
+    ${own.length && !items.length ? '' : html`<p class="notice danger">批准前请当面或打电话与本人核实：确有此人、确实担任这个岗位、确实需要这把密钥，并请本人念出登录后在本页看到的"账号核对码"，与下表一致才批准。拿不准就拒绝。批准、拒绝都记入审计日志。</p>`}
     ${items.length
       ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="待批准的密钥申请"><table class="admin-table"><caption>待您批准</caption>
       <thead><tr><th scope="col">账号</th><th scope="col">角色和部门</th><th scope="col">申请的密钥</th><th scope="col">账号核对码</th><th scope="col">原因</th><th scope="col">申请人和时间</th><th scope="col">处理</th></tr></thead>
@@ -136,7 +136,9 @@ export function keyRequestsPage(s: StaffSession, items: GrantRequestView[], noti
         <td>${r.key_name}</td><td class="mono" data-check-code>${r.check_code}</td><td>${r.reason_name}</td><td>${r.requested_by}<br>${beijing(r.created_at)}</td>
         <td>${r.waiting_for_password ? html`<p class="field-hint">等本人首次登录、改掉初始密码后才能批准。</p>` : ''}<div class="button-row">${r.waiting_for_password ? '' : html`<form method="post" action="/api/admin/key-requests/${r.id}/approve">${csrfField(s)}<button type="submit" class="button" aria-label="批准 ${r.staff.username} 的${r.key_name}">批准</button></form>`}
         <form method="post" action="/api/admin/key-requests/${r.id}/refuse">${csrfField(s)}<button type="submit" class="button secondary" aria-label="拒绝 ${r.staff.username} 的${r.key_name}">拒绝</button></form></div></td></tr>`)}</tbody></table></div>`
-      : html`<p>目前没有需要您批准的密钥申请。</p>`}`;
+      : own.length
+        ? ''
+        : html`<p>目前没有需要您批准的密钥申请。</p>`}`;
 }
 
 export function forcedPasswordNotice(): SafeHtml {
