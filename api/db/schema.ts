@@ -272,6 +272,15 @@ export const staffUsers = sqliteTable('staff_users', {
   lockedUntil: text('locked_until'),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   createdAt: text('created_at').notNull(),
+  /** Set for an initial or administrator-reset password: the back office only lets the user change it. */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * A re-issued authenticator secret sealed to the account's public key (the administrator cannot box
+   * it under a password it does not know); the first login with it re-boxes it under the password.
+   */
+  pendingTotpSealed: blob('pending_totp_sealed', { mode: 'buffer' }),
+  /** The login name a deactivated account had; `username` then holds a value no login can type. */
+  retiredUsername: text('retired_username'),
 });
 
 /** One live session per user (a new login deletes the old row). Only a hash of the token is kept. */
@@ -300,6 +309,33 @@ export const staffKeyGrants = sqliteTable(
     createdAt: text('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.keyId] })],
+);
+
+/**
+ * Two-person rule for instance keys (issue 10 item 6): an account receives a key that opens reports only
+ * when a second, existing holder of that key approves (their browser session re-seals it to the
+ * account), or from the command line with the recovery key. Requests, grants and refusals are audited.
+ */
+export const keyGrantRequests = sqliteTable(
+  'key_grant_requests',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    /** 'intake' | 'identity_custodian' | 'dept:<code>'. */
+    keyId: text('key_id').notNull(),
+    /** Staff id of the administrator who asked (or 'cli' / 'system'). */
+    requestedBy: text('requested_by').notNull(),
+    /** Why the account needs the key: 'new_account' | 'password_reset' | 'reactivated'. Shown to the approver. */
+    reason: text('reason').notNull(),
+    /** 'pending' | 'granted' | 'refused' | 'withdrawn'. */
+    status: text('status').notNull(),
+    decidedBy: text('decided_by'),
+    createdAt: text('created_at').notNull(),
+    decidedAt: text('decided_at'),
+  },
+  (t) => [index('key_grant_requests_status_idx').on(t.status, t.keyId)],
 );
 
 /** Which department(s) handle a case. */

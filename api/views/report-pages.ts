@@ -29,7 +29,9 @@ export function attachmentList(items: AttachmentSummary[]): SafeHtml {
           ? a.removed.length
             ? html`<span class="meta-removed">已清除隐藏信息：${a.removed.join('、')}。</span>`
             : html`<span class="meta-removed">没有发现隐藏信息；图片已重新生成，不含任何附加信息。</span>`
-          : html`<span class="meta-warn">提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。</span>`}
+          : a.kind === 'video' && !a.metadata_may_remain
+            ? html`<span class="meta-removed">已清除视频文件附带的拍摄时间、拍摄位置、手机型号等信息；画面和声音没有改动，画面里拍到的东西仍然看得到。</span>`
+            : html`<span class="meta-warn">提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。</span>`}
       </li>`,
     )}
   </ul>`;
@@ -153,7 +155,7 @@ export function statusPage(view: ReportView, replyToken: string, notice?: { kind
         </div>
         <div class="field">
           <label for="reply-files">补充照片、视频或 PDF（可不选）</label>
-          <span class="field-hint" id="reply-files-hint">最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 20 MB。照片的拍摄位置、手机型号等隐藏信息会被自动清除；视频和 PDF 里的此类信息可能无法清除。</span>
+          <span class="field-hint" id="reply-files-hint">最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 20 MB。照片的拍摄位置、手机型号等隐藏信息会被自动清除；视频会去掉文件附带的此类信息（画面不变）；PDF 里的此类信息可能无法清除。</span>
           <input type="file" id="reply-files" name="files" multiple accept="${ATTACHMENT_ACCEPT}" aria-describedby="reply-files-hint" />
         </div>
         <p role="status" data-reply-status hidden></p>

@@ -110,7 +110,7 @@ describe('照片隐藏信息', () => {
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(photo, '../../etc/IMG_0001.jpg', 'image/jpeg')]));
     expect(res.status).toBe(201);
     const a = body.attachments[0];
-    expect(a.name).toBe('IMG_0001.jpg');
+    expect(a.name).toBe('附件1.jpg'); // generated from the detected type, never the uploader's name
     expect(a.removed).toEqual(expect.arrayContaining(['拍摄位置（GPS）', '设备品牌', '设备型号', '设备序列号', '拍摄者', '相机所有者']));
 
     const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);

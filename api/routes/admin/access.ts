@@ -80,6 +80,9 @@ async function readInput(c: Context): Promise<Record<string, unknown>> {
 
 export class AccessError extends UserError {}
 
+/** The only routes open to a session whose password was set by someone else. */
+const PASSWORD_CHANGE_PATHS = new Set(['/admin/password', '/api/admin/password', '/api/admin/logout', '/api/admin/session']);
+
 /** The central check applied to every back-office route. */
 export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
   return async function accessGuard(c, next) {
@@ -94,6 +97,11 @@ export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
     if (rule.allow === 'public') return next();
     if (!session) throw new AccessError(401, 'unauthenticated', '请先登录后台。登录已过期时请重新登录。');
     if (!rule.allow.includes(session.user.role as StaffRole)) throw new AccessError(403, 'forbidden', '您的账号角色没有这项权限。');
+    // An initial or reset password must be replaced before anything else (issue 14 item 7).
+    if (session.user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(rule.path)) {
+      if (!unsafe && rule.path.startsWith('/admin/')) return c.redirect('/admin/password', 303);
+      throw new AccessError(403, 'password_change_required', '请先修改管理员设置的初始密码，再使用后台其他功能。');
+    }
     if (unsafe) {
       const token = c.req.header('x-csrf-token') ?? (typeof input._csrf === 'string' ? input._csrf : '');
       if (!token || !safeEqual(token, session.csrfToken)) throw new AccessError(403, 'csrf', '页面已过期（安全校验码不匹配），请刷新页面后重新提交。');

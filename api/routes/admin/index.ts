@@ -5,9 +5,7 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import QRCode from 'qrcode';
 import type { StaffRole } from '../../../config/staff.ts';
-import { totpUri } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
@@ -18,10 +16,14 @@ import { decideIdentityRequest, listIdentityRequests, requestIdentity, viewAppro
 import { purgeExpired } from '../../services/admin/retention.ts';
 import { parseRewardCase, recordRewardDecision, suggestReward } from '../../services/admin/rewards.ts';
 import { handlingSettings, parseSettings, saveHandlingSettings } from '../../services/admin/settings.ts';
-import { changePassword, createStaff, deactivateStaff, grantsForRole, login, logout, publicStaff, validateNewStaff } from '../../services/admin/staff.ts';
+import { changePassword, login, logout, publicStaff } from '../../services/admin/staff.ts';
 import type { BlobStore } from '../../services/blob-store.ts';
-import { unlockWithRecoveryKey, RecoveryKeyError, type InstanceKeys } from '../../services/keys.ts';
-import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage, staffPage } from '../../views/admin-pages.ts';
+import type { InstanceKeys } from '../../services/keys.ts';
+import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage, passwordPage, printPage, queuePage, settingsPage } from '../../views/admin-pages.ts';
+import { forcedPasswordNotice, passwordChangedNotice } from '../../views/admin/accounts.ts';
+import { accountRoutes } from './accounts.ts';
+import { fileHeaders, fileRoutes } from './files.ts';
+import { staffFile } from '../../services/admin/case-files.ts';
 import { html, type SafeHtml } from '../../views/html.ts';
 import type { PageShell } from '../../views/shell.ts';
 import { nextStatusesFor } from './policy.ts';
@@ -65,7 +67,7 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   // ---- Login and session ------------------------------------------------------------------
   route({ method: 'GET', path: '/admin/login', allow: 'public' }, function loginForm(c) {
     if (c.get('session')) return c.redirect('/admin/', 303);
-    return page(c, '登录', loginPage());
+    return page(c, '登录', c.get('input').changed === '1' ? html`${passwordChangedNotice()}${loginPage()}` : loginPage());
   });
 
   route({ method: 'POST', path: '/api/admin/login', allow: 'public' }, async function loginRoute(c) {
@@ -93,13 +95,18 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   route({ method: 'GET', path: '/admin/password', allow: ALL_ROLES }, function passwordForm(c) {
-    return page(c, '修改密码', passwordPage(sessionOf(c), c.get('input').saved === '1'));
+    const s = sessionOf(c);
+    const body = passwordPage(s, c.get('input').saved === '1');
+    return page(c, '修改密码', s.user.mustChangePassword ? html`${forcedPasswordNotice()}${body}` : body);
   });
 
   route({ method: 'POST', path: '/api/admin/password', allow: ALL_ROLES }, async function passwordRoute(c) {
     const i = c.get('input');
-    await changePassword(db, sessionOf(c), str(i.current_password), str(i.new_password));
-    return isFormRequest(c) ? c.redirect('/admin/password?saved=1', 303) : c.json({ ok: true });
+    const { relogin } = await changePassword(db, sessionOf(c), str(i.current_password), str(i.new_password), keys);
+    // Replacing an initial password makes a new key pair and ends the session: log in again with it.
+    if (relogin) clearSessionCookies(c);
+    if (!isFormRequest(c)) return c.json({ ok: true, relogin });
+    return c.redirect(relogin ? '/admin/login?changed=1' : sessionOf(c).user.mustChangePassword ? '/admin/' : '/admin/password?saved=1', 303);
   });
 
   // ---- Queue and cases ----------------------------------------------------------------------
@@ -159,18 +166,15 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   route({ method: 'GET', path: '/api/admin/reports/:id/files/:fileId', allow: CASE_ROLES }, function fileRoute(c) {
-    const { meta, data } = readCaseFile(db, store, sessionOf(c), param(c, 'id'), param(c, 'fileId'));
-    // Images may be previewed inline under a sandbox CSP; everything else is a download, never rendered.
-    const preview = c.get('input').preview === '1' && meta.kind === 'image';
-    const name = encodeURIComponent(meta.name);
-    return c.body(new Uint8Array(data), 200, {
-      'Content-Type': preview ? meta.mime : 'application/octet-stream',
-      'Content-Disposition': `${preview ? 'inline' : 'attachment'}; filename*=UTF-8''${name}`,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "sandbox; default-src 'none'",
-      'Cache-Control': 'no-store',
-    });
+    // Issue 10 item 3: PDFs only as page images (files.ts); images (re-encoded) may be previewed inline;
+    // everything else is a download under a generated name (附件N.ext), never the uploader's.
+    const f = staffFile(db, store, sessionOf(c), param(c, 'id'), param(c, 'fileId'));
+    if (f.kind === 'pdf') return c.redirect(`/admin/cases/${f.reportId}/files/${f.id}`, 303);
+    const { data } = readCaseFile(db, store, sessionOf(c), f.reportId, f.id);
+    const preview = c.get('input').preview === '1' && f.kind === 'image';
+    return c.body(new Uint8Array(data), 200, fileHeaders(f, preview ? 'inline' : 'attachment', preview ? f.mime : 'application/octet-stream'));
   });
+  fileRoutes(db, store, route, page);
 
   route({ method: 'POST', path: '/api/admin/reports/:id/transition', allow: CASE_ROLES }, function transition(c) {
     const i = c.get('input');
@@ -272,41 +276,8 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   // ---- Administration -----------------------------------------------------------------------
-  const allStaff = () => db.select().from(staffUsers).all().map(publicStaff);
-
-  route({ method: 'GET', path: '/admin/staff/', allow: ['admin'] }, function staffRoute(c) {
-    return page(c, '账号管理', staffPage(sessionOf(c), allStaff()));
-  });
-
-  route({ method: 'GET', path: '/api/admin/staff', allow: ['admin'] }, function staffJson(c) {
-    return c.json({ items: allStaff() });
-  });
-
-  route({ method: 'POST', path: '/api/admin/staff', allow: ['admin'] }, async function createStaffRoute(c) {
-    const s = sessionOf(c);
-    const input = c.get('input');
-    const newStaff = validateNewStaff({ ...input, username: str(input.username), display_name: str(input.display_name), role: str(input.role), department: str(input.department), password: str(input.password) });
-    let custodianKey: Buffer | null = null;
-    if (newStaff.role === 'custodian') {
-      try {
-        custodianKey = unlockWithRecoveryKey(db, str(input.recovery_key)).custodianPrivateKey;
-      } catch (e) {
-        if (e instanceof RecoveryKeyError) throw new UserError(400, 'invalid_field', e.message, 'recovery_key');
-        throw e;
-      }
-    }
-    const grants = grantsForRole(db, keys, s, newStaff.role, newStaff.department, custodianKey);
-    const { user, totpSecret } = await createStaff(db, keys, newStaff, grants, s.user.id);
-    const uri = totpUri(totpSecret, user.username);
-    if (!isFormRequest(c)) return c.json({ user: publicStaff(user), totp_secret: totpSecret, totp_uri: uri }, 201);
-    const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, width: 220 });
-    return page(c, '账号管理', staffPage(s, allStaff(), { username: user.username, totpSecret, qrSvg, uri }), 201);
-  });
-
-  route({ method: 'POST', path: '/api/admin/staff/:id/deactivate', allow: ['admin'] }, function deactivate(c) {
-    deactivateStaff(db, sessionOf(c), param(c, 'id'));
-    return done(c, { ok: true }, '/admin/staff/');
-  });
+  // Accounts and the two-person rule for report keys live in accounts.ts (issue 10 item 6, issue 14 item 7).
+  accountRoutes(db, keys, route, page);
 
   route({ method: 'GET', path: '/admin/settings/', allow: ['admin'] }, function settingsRoute(c) {
     return page(c, '期限和保存设置', settingsPage(sessionOf(c), handlingSettings(db), c.get('input').saved === '1'));

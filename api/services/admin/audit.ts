@@ -35,6 +35,20 @@ export const AUDIT_ACTIONS = {
   'retention.purged': '到期清除附件和身份',
   'export.csv': '导出 CSV',
   'case.printed': '打印案卷',
+  // Accounts and the two-person rule for report keys (issue 10 item 6, issue 14 item 7).
+  'login.ok_new_authenticator': '登录（启用新发放的动态验证码）',
+  'staff.password_reset': '管理员重置密码',
+  'staff.authenticator_reissued': '重新发放动态验证码',
+  'staff.unlocked': '解除账号锁定',
+  'staff.reactivated': '恢复已停用的账号',
+  'key.requested': '申请授予密钥',
+  'key.granted': '授予密钥',
+  'key.refused': '拒绝授予密钥',
+  'key.withdrawn': '撤回密钥申请',
+  'key.revoked': '收回角色不需要的密钥',
+  // Attachments for staff (issue 10 item 3).
+  'file.pdf_preview': '查看 PDF 页面图像',
+  'file.original': '下载附件原件',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -15,6 +15,7 @@ import { UserError } from '../../errors.ts';
 import type { BlobStore } from '../blob-store.ts';
 import { sealText } from '../reports/follow-up.ts';
 import type { ReportContent } from '../reports/intake.ts';
+import { generatedFileName } from '../reports/attachments.ts';
 import { addDays, dayOf, timelineEntry, type FileMeta } from '../reports/shared.ts';
 import { appendAuditIn } from './audit.ts';
 import { handlingSettings } from './settings.ts';
@@ -230,7 +231,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
   const content = openJson<ReportContent>(key, r.sealedContent);
   const events = db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id)).all();
   const messages = db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id)).all();
-  const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).all();
+  const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).orderBy(sql`rowid`).all();
   const s = handlingSettings(db);
   const depts = departmentsOf(db, [reportId]).get(reportId) ?? [];
   const item = queueItemOf(r, t, depts, today, s.dueSoonDays);
@@ -253,9 +254,10 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     substantiated: t.substantiated,
     timeline: events.map((e) => ({ ...timelineEntry(e, key), actor: e.actor })),
     messages: messages.map((m) => ({ id: m.id, from: m.author === 'department' ? 'department' : 'reporter', on: m.createdOn, body: open(key, m.sealedBody).toString('utf8') })),
-    files: files.map((f) => {
+    files: files.map((f, i) => {
       const meta = openJson<FileMeta>(key, f.sealedMeta);
-      return { id: f.id, name: meta.name, type: meta.mime, kind: meta.kind, size: meta.size, from_message: f.messageId };
+      // 附件N.ext from the detected type, also for files stored before names were generated.
+      return { id: f.id, name: generatedFileName(i, meta.mime), type: meta.mime, kind: meta.kind, size: meta.size, from_message: f.messageId };
     }),
     next: NEXT_STATUS[status] ?? [],
     suggested_departments: [...(SECTOR_LEAD_UNITS[r.sector as SectorCode] ?? ['emergency'])],
