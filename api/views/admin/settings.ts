@@ -1,0 +1,19 @@
+/** Deadline and retention settings, and the manual purge. */
+import type { HandlingSettings } from '../../../config/staff.ts';
+import { SETTING_LABELS } from '../../services/admin/settings.ts';
+import type { StaffSession } from '../../services/admin/staff.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { adminNav, csrfField } from './common.ts';
+
+export function settingsPage(s: StaffSession, settings: HandlingSettings, saved: boolean): SafeHtml {
+  return html`${adminNav(s, '/admin/settings/')}<div class="page-head"><h1>期限和保存设置</h1>
+    <p class="lead">默认值依照山东省规定：受理 7 天，办结 60 天，可延期一次、最长 30 天。修改只影响以后的期限计算。</p></div>
+    ${saved ? html`<p class="notice" role="status">已保存。</p>` : ''}
+    <form method="post" action="/api/admin/settings" class="admin-form card">${csrfField(s)}
+      ${(Object.keys(SETTING_LABELS) as (keyof HandlingSettings)[]).map((k) => html`<div class="field"><label for="set-${k}">${SETTING_LABELS[k]}</label><input id="set-${k}" name="${k}" type="number" value="${settings[k]}" required></div>`)}
+      <button type="submit" class="button">保存</button></form>
+    <form method="post" action="/api/admin/retention/run" class="admin-form card"><h2>到期清除</h2>${csrfField(s)}
+      <p>删除办结超过 ${settings.retentionDays} 天的案件的附件和实名身份，保留案件记录和统计数字，并记入审计日志。每天启动时和每 24 小时也会自动执行。</p>
+      <button type="submit" class="button secondary">现在执行</button></form>`;
+}
+
