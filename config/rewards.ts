@@ -27,6 +27,11 @@ export interface RuleSet {
   effectiveFrom: string;
   /** Set when we know a later text replaces it. */
   supersededNote: string | null;
+  /**
+   * From this day of receipt on, a later text governs. If no rule set with confirmed amounts covers
+   * that day, the calculator says so and shows these amounts for reference only.
+   */
+  supersededOn?: string | null;
   /** Use for decisions (false: shown for reference only). */
   applicable: boolean;
   generalHazard: { minYuan: number; maxYuan: number } | null;
@@ -47,6 +52,7 @@ export const REWARD_RULE_SETS: RuleSet[] = [
     document: '鲁应急发〔2021〕3号',
     effectiveFrom: '2021-03-18',
     supersededNote: '已由鲁应急发〔2025〕12号（2025-12-25）修订；修订后的金额本系统尚未核实录入，2025-12-25 以后的举报请对照新文本复核。',
+    supersededOn: '2025-12-25',
     applicable: true,
     generalHazard: { minYuan: 500, maxYuan: 5000 },
     majorOrIllegal: { percentOfFine: 50, minYuan: 5000, maxYuan: 500000 },

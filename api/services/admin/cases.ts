@@ -7,5 +7,7 @@ export * from './cases/rules.ts';
 export * from './cases/queue.ts';
 export * from './cases/open.ts';
 export * from './cases/commit.ts';
+export * from './cases/intake.ts';
 export * from './cases/handling.ts';
 export * from './cases/assignment.ts';
+export * from './cases/documents.ts';

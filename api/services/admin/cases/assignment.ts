@@ -8,12 +8,12 @@ import { caseAssignments, reportKeyGrants } from '../../../db/schema.ts';
 import { UserError } from '../../../errors.ts';
 import { dayOf } from '../../reports/shared.ts';
 import { departmentPublicKey, type StaffSession } from '../staff.ts';
-import { commit } from './commit.ts';
+import { commit, optionalInternalNote } from './commit.ts';
 import { reportKeyFor, visibleCase } from './open.ts';
 import { FINAL_STATUSES } from './rules.ts';
 
 /** Assigns (or re-assigns) a case to lead departments; re-seals the report key to each department key. */
-export function assignCase(db: Db, session: StaffSession, reportId: string, departments: string[], note: string): void {
+export function assignCase(db: Db, session: StaffSession, reportId: string, departments: string[], note: string, internalNote?: string): void {
   const { r } = visibleCase(db, session, reportId);
   const status = r.status as ReportStatusCode;
   if (status === 'received') throw new UserError(409, 'bad_transition', '请先受理，再转办。');
@@ -29,6 +29,7 @@ export function assignCase(db: Db, session: StaffSession, reportId: string, depa
     return { code, sealed: seal(pub, key) };
   });
   const names = codes.map((c) => DEPARTMENT_NAMES[c]).join('、');
+  if (note.trim().length > 5000) throw new UserError(400, 'invalid_field', '给举报人的说明最多 5000 字。', 'note');
   db.transaction((tx) => {
     tx.delete(caseAssignments).where(eq(caseAssignments.reportId, reportId)).run();
     tx.delete(reportKeyGrants).where(and(eq(reportKeyGrants.reportId, reportId), sql`${reportKeyGrants.recipient} like 'dept:%'`)).run();
@@ -38,6 +39,6 @@ export function assignCase(db: Db, session: StaffSession, reportId: string, depa
     }
   });
   const nextStatus = status === 'accepted' ? 'assigned' : null;
-  commit(db, session, reportId, nextStatus, `您的举报已转交${names}办理。${note.trim()}`, {}, { action: 'report.assigned', detail: { departments: codes.join(',') } }, { department: codes[0]! });
+  commit(db, session, reportId, nextStatus, `您的举报已转交${names}办理。${note.trim()}`, {}, { action: 'report.assigned', detail: { departments: codes.join(',') } }, { department: codes[0]! }, optionalInternalNote(internalNote));
 }
 

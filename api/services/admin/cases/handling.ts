@@ -10,14 +10,13 @@ import { UserError } from '../../../errors.ts';
 import { addDays, dayOf } from '../../reports/shared.ts';
 import { handlingSettings } from '../settings.ts';
 import type { StaffSession } from '../staff.ts';
-import { commit, requireNote } from './commit.ts';
+import { commit, NOTE_MAX, optionalInternalNote, requireNote } from './commit.ts';
+import { acceptanceStep } from './intake.ts';
 import { visibleCase } from './open.ts';
 import { FINAL_STATUSES, NEXT_STATUS, TRANSITION_ROLES } from './rules.ts';
 
-/** What the reporter reads on the status page for each transition (the staff note follows it). */
-const REPORTER_TEXT: Partial<Record<ReportStatusCode, string>> = {
-  accepted: '您的举报已受理，我们会尽快安排负责的部门核查。',
-  not_accepted: '您的举报不予受理。原因：',
+/** What the reporter reads on the status page for each transition (the text for the reporter follows it). */
+export const REPORTER_TEXT: Partial<Record<ReportStatusCode, string>> = {
   investigating: '办理部门已开始核查。',
   substantiated: '经核查，您举报的问题属实，正在依法处理。',
   unsubstantiated: '经核查，您举报的问题不属实。说明：',
@@ -27,7 +26,10 @@ const REPORTER_TEXT: Partial<Record<ReportStatusCode, string>> = {
 
 export interface TransitionInput {
   status: string;
+  /** Text for the reporter (shown on the status page after the standard sentence). */
   note: string;
+  /** Staff-only note kept with the step (never shown to the reporter). */
+  internalNote?: string;
   rectifyDueOn?: string;
 }
 
@@ -43,10 +45,14 @@ export function transitionCase(db: Db, session: StaffSession, reportId: string, 
   const update: Partial<typeof caseTracking.$inferInsert> = {};
   let text = REPORTER_TEXT[to] ?? '';
   const note = input.note.trim();
+  const internalNote = optionalInternalNote(input.internalNote);
+  if (note.length > NOTE_MAX) throw new UserError(400, 'invalid_field', `给举报人的说明最多 ${NOTE_MAX} 字。`, 'note');
+  const acceptance = acceptanceStep(to, note, today);
+  if (acceptance) {
+    commit(db, session, reportId, to, acceptance.text, acceptance.update, { action: 'report.transition', detail: { from, to } }, {}, internalNote);
+    return;
+  }
   switch (to) {
-    case 'not_accepted':
-      text += requireNote(note, '不予受理的原因', 4);
-      break;
     case 'unsubstantiated':
       text += requireNote(note, '核查说明', 4);
       update.substantiated = false;
@@ -66,30 +72,28 @@ export function transitionCase(db: Db, session: StaffSession, reportId: string, 
       text += requireNote(note, '办理结果', 4);
       update.closedOn = today;
       break;
-    case 'accepted':
-      update.acceptedOn = today;
-      if (note) text += ` ${note}`;
-      break;
     default:
       if (note) text += ` ${note}`;
   }
-  commit(db, session, reportId, to, text, update, { action: 'report.transition', detail: { from, to } });
+  commit(db, session, reportId, to, text, update, { action: 'report.transition', detail: { from, to } }, {}, internalNote);
 }
 
 /** The one extension allowed, with a reason the reporter sees. */
-export function extendCase(db: Db, session: StaffSession, reportId: string, days: number, reason: string): void {
+export function extendCase(db: Db, session: StaffSession, reportId: string, days: number, reason: string, internalNote?: string): void {
   const { r, t } = visibleCase(db, session, reportId);
   const max = handlingSettings(db).maxExtensionDays;
   if (FINAL_STATUSES.includes(r.status as ReportStatusCode) || r.status === 'received') throw new UserError(409, 'bad_transition', '只有正在办理的案件可以延期。');
   if (t.extensionDays) throw new UserError(409, 'already_extended', '这件案件已经延期过一次，不能再延期。');
+  // An extension is decided before the deadline runs out, not after.
+  if (r.dueOn < dayOf()) throw new UserError(409, 'overdue', `办结期限（${r.dueOn}）已过，不能再延期：延期须在期限届满前办理。请尽快办结，并在内部记录中写明超期原因。`, 'days');
   if (!Number.isInteger(days) || days < 1 || days > max) throw new UserError(400, 'invalid_field', `延期天数要填 1–${max} 的整数。`, 'days');
   const why = requireNote(reason, '延期原因', 4);
   const due = addDays(r.dueOn, days);
-  commit(db, session, reportId, 'extended', `情况较复杂，办理期限延长 ${days} 天，至 ${due}。原因：${why}`, { extensionDays: days }, { action: 'report.extended', detail: { days } }, { dueOn: due });
+  commit(db, session, reportId, 'extended', `情况较复杂，办理期限延长 ${days} 天，至 ${due}。原因：${why}`, { extensionDays: days }, { action: 'report.extended', detail: { days } }, { dueOn: due }, optionalInternalNote(internalNote));
 }
 
 export function messageReporter(db: Db, session: StaffSession, reportId: string, body: string): void {
   visibleCase(db, session, reportId);
-  const text = requireNote(body, '留言内容', 1);
+  const text = requireNote(body, '留言内容', 1, 'body');
   commit(db, session, reportId, null, text, {}, { action: 'report.message', detail: {} });
 }
