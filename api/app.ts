@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
+import { ATTACHMENT_LIMITS } from '../config/reporting.ts';
 import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
@@ -37,6 +38,9 @@ export interface AppDeps {
 /** Default cap on request bodies; upload routes declare their own larger limit. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/** Staff upload of documents to a case (multipart, larger than the default body limit). */
+const STAFF_UPLOAD_PATH = /^\/api\/admin\/reports\/[^/]+\/files$/;
+
 /** Paths the server renders or hides itself; never served from dist as-is. */
 const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/];
 
@@ -60,8 +64,14 @@ export function createApp(deps: AppDeps): BuiltApp {
         : c.html(shell.error('提交的内容太大', MESSAGES.tooLarge), 413),
   });
   // Upload routes declare their own, larger limit (api/routes/reports.ts).
+  // Staff documents on a case (issue 14): the reporter's per-request upload limit, counted before parsing.
+  const staffUploadLimit = bodyLimit({
+    maxSize: ATTACHMENT_LIMITS.maxFiles * ATTACHMENT_LIMITS.maxBytes + 1024 * 1024,
+    onError: (c) => c.json({ error: { code: 'too_large', message: MESSAGES.tooLarge } }, 413),
+  });
   const limitBodies: MiddlewareHandler = function defaultBodyLimit(c, next) {
     if (c.req.method === 'POST' && UPLOAD_PATHS.includes(c.req.path)) return next();
+    if (c.req.method === 'POST' && STAFF_UPLOAD_PATH.test(c.req.path)) return staffUploadLimit(c, next);
     return defaultLimit(c, next);
   };
   app.use('/api/*', limitBodies);
@@ -84,7 +94,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   );
 
   // Back office and public figures (issue 7).
-  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell }).app);
+  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir }).app);
   app.route('/', dataRoutes(deps.db, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));

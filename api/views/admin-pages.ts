@@ -12,3 +12,6 @@ export * from './admin/staff.ts';
 export * from './admin/settings.ts';
 export * from './admin/print.ts';
 export * from './admin/password.ts';
+export * from './admin/letters.ts';
+export * from './admin/stats.ts';
+export * from './admin/layout.ts';

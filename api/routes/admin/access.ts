@@ -70,7 +70,8 @@ async function readInput(c: Context): Promise<Record<string, unknown>> {
   }
   if (isFormRequest(c)) {
     const form = await c.req.parseBody({ all: true });
-    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string' || Array.isArray(v)));
+    // Strings, repeated fields and uploaded files (staff documents); nothing else.
+    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string' || Array.isArray(v) || v instanceof File));
   }
   if (!type) return {};
   throw new UserError(415, 'unsupported_type', '请用 JSON 或表单格式提交。');

@@ -13,7 +13,8 @@ export const sectorName = (code: string) => SECTOR_NAMES[code as SectorCode] ?? 
 export const townshipName = (code: string) => TOWNSHIPS.find((t) => t.code === code)?.name ?? code;
 export const deptNames = (codes: readonly string[]) => (codes.length ? codes.map((d) => DEPARTMENT_NAMES[d as DepartmentCode] ?? d).join('、') : '未转办');
 
-export const STYLE = html`<link rel="stylesheet" href="/styles/admin.css">`;
+/** admin.css now comes with the staff layout (layout.ts); kept so older views compose unchanged. */
+export const STYLE = html``;
 
 export const csrfField = (s: StaffSession) => html`<input type="hidden" name="_csrf" value="${s.csrfToken}">`;
 export const backField = (to: string) => html`<input type="hidden" name="_back" value="${to}">`;
@@ -23,12 +24,13 @@ export function adminNav(s: StaffSession, current: string): SafeHtml {
   const links: [string, string, StaffRole[]][] = [
     ['/admin/', '案件列表', ['intake', 'handler', 'supervisor', 'auditor']],
     ['/admin/identity/', '身份查看申请', ['custodian']],
+    ['/admin/stats/', '月度统计', ['intake', 'supervisor', 'auditor']],
     ['/admin/audit/', '审计日志', ['auditor', 'admin']],
     ['/admin/staff/', '账号管理', ['admin']],
     ['/admin/settings/', '期限和保存设置', ['admin']],
     ['/admin/password', '修改密码', ['intake', 'handler', 'supervisor', 'custodian', 'auditor', 'admin']],
   ];
-  return html`${STYLE}<nav class="admin-nav" aria-label="后台导航">
+  return html`<nav class="admin-nav" aria-label="后台导航">
     <ul>${links.filter(([, , roles]) => roles.includes(role)).map(([href, label]) => html`<li><a href="${href}"${current === href ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>
     <form method="post" action="/api/admin/logout" class="admin-user">${csrfField(s)}
       <span>${s.user.displayName}（${STAFF_ROLE_NAMES[role]}${s.user.department ? html`，${DEPARTMENT_NAMES[s.user.department as DepartmentCode]}` : ''}）</span>

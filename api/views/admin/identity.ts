@@ -1,4 +1,5 @@
 /** Identity access: the custodian's list and the one-time view. */
+import { beijingTime } from '../../clock.ts';
 import type { IdentityRequestView } from '../../services/admin/identity.ts';
 import type { StaffSession } from '../../services/admin/staff.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -21,7 +22,7 @@ export function identityRequestsPage(s: StaffSession, requests: IdentityRequestV
     ${pending.length ? '' : html`<p class="notice">没有待审批的申请。</p>`}
     ${requests.map(
       (q) => html`<section class="card admin-form"><h2>案件 ${q.ref}</h2>
-        <p>申请人：${q.requester} · ${q.created_at.slice(0, 16).replace('T', ' ')} · ${IDENTITY_STATUS[q.status as keyof typeof IDENTITY_STATUS] ?? q.status}</p>
+        <p>申请人：${q.requester} · ${beijingTime(q.created_at)}（北京时间） · ${IDENTITY_STATUS[q.status as keyof typeof IDENTITY_STATUS] ?? q.status}</p>
         <p>理由：${q.reason ?? '（无法解密理由：您的账号没有身份保管密钥。）'}</p>
         ${q.status === 'pending'
           ? html`<div class="button-row">

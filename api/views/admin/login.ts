@@ -1,9 +1,8 @@
 /** The login page. */
 import { html, type SafeHtml } from '../html.ts';
-import { STYLE } from './common.ts';
 
 export function loginPage(message?: string): SafeHtml {
-  return html`${STYLE}<div class="page-head"><h1>办理后台登录</h1>
+  return html`<div class="page-head"><h1>办理后台登录</h1>
     <p class="lead">供县应急局、安委办和各办理部门工作人员使用。需要登录名、密码和手机验证器上的 6 位动态验证码。</p></div>
     ${message ? html`<p class="notice danger" role="alert">${message}</p>` : ''}
     <form method="post" action="/api/admin/login" class="admin-form card">

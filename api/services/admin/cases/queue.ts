@@ -34,6 +34,12 @@ export interface QueueItem {
   extended: boolean;
   /** Reporter messages this staff member has not seen yet. */
   new_messages: number;
+  accepted_on: string | null;
+  closed_on: string | null;
+  /** 核查结论: true 属实, false 不属实, null not yet verified. */
+  substantiated: boolean | null;
+  reward_amount_yuan: number | null;
+  due_on: string;
 }
 
 /** The older short reference (before case numbers), still accepted by the search. */
@@ -76,6 +82,11 @@ export function queueItemOf(
     reward: r.rewardDecision,
     extended: !!t.extensionDays,
     new_messages: newMessages,
+    accepted_on: t.acceptedOn,
+    closed_on: t.closedOn,
+    substantiated: t.substantiated,
+    reward_amount_yuan: r.rewardAmountYuan,
+    due_on: r.dueOn,
   };
 }
 
