@@ -218,7 +218,7 @@ function rewardForm(s: StaffSession, c: CaseView, draft?: CaseDraft): SafeHtml {
   const set = ruleSet(chosen);
   const unconfirmed = !!set && (!set.applicable || (!!set.supersededOn && c.created_on >= set.supersededOn));
   const calc = draft?.form === 'reward' ? draft.calculation : undefined;
-  const amount = d('amount_yuan', calc && calc.minYuan === calc.maxYuan && calc.confirmed ? String(calc.minYuan) : '');
+  const amount = d('amount_yuan') || (calc && calc.minYuan === calc.maxYuan && calc.confirmed ? String(calc.minYuan) : '');
   const decision = d('decision', c.reward ?? (c.substantiated ? 'granted' : 'not_granted'));
   const correcting = !!c.reward;
   return actionForm(
