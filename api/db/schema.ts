@@ -385,6 +385,8 @@ export const caseReads = sqliteTable(
     lastMessageId: integer('last_message_id').notNull().default(0),
     /** Hash of the session that last opened the case (one "opened" audit entry per session). */
     sessionMark: text('session_mark'),
+    /** File ids shown inline in that session (one "viewed an image" audit entry per file and session). */
+    viewedInline: text('viewed_inline').notNull().default(''),
   },
   (t) => [primaryKey({ columns: [t.userId, t.reportId] })],
 );

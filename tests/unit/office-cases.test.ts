@@ -179,7 +179,8 @@ describe('observation 5 and build 5: the audit log is usable', () => {
     for (let i = 0; i < 3; i++) await getPage(t, intake, `/admin/cases/${reportId}`);
     const view = await call(t, intake, 'GET', `/api/admin/reports/${reportId}`);
     const fileId = view.json.files[0].id;
-    await call(t, intake, 'GET', `/api/admin/reports/${reportId}/files/${fileId}?preview=1`);
+    // The page shows the image on every reload: logged once per login session, like the opening itself.
+    for (let i = 0; i < 3; i++) await call(t, intake, 'GET', `/api/admin/reports/${reportId}/files/${fileId}?preview=1`);
     expect(auditActions(t, reportId)).toEqual(['case.opened', 'file.viewed_inline']);
     await call(t, intake, 'GET', `/api/admin/reports/${reportId}/files/${fileId}`);
     await step(t, intake, reportId, 'accepted');
@@ -188,7 +189,7 @@ describe('observation 5 and build 5: the audit log is usable', () => {
     expect(number).toMatch(/^商安举〔\d{4}〕0001号$/);
     const page = await getPage(t, auditor, '/admin/audit/');
     expect(page.body).toContain('打开案件（本次登录第一次）');
-    expect(page.body).toContain('在页面上查看图片');
+    expect(page.body).toContain('在页面上查看图片（本次登录第一次）');
     expect(page.body).toContain('下载附件原件');
     expect(page.body).toContain('原状态：已收到；新状态：已受理');
     expect(page.body).toContain(number);

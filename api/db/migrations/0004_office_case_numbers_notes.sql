@@ -13,6 +13,7 @@ CREATE TABLE `case_reads` (
 	`report_id` text NOT NULL,
 	`last_message_id` integer DEFAULT 0 NOT NULL,
 	`session_mark` text,
+	`viewed_inline` text DEFAULT '' NOT NULL,
 	PRIMARY KEY(`user_id`, `report_id`),
 	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade
 );

@@ -38,7 +38,7 @@ export const AUDIT_ACTIONS = {
   'case.printed': '打印案卷',
   // Issue 14: opening, inline viewing and downloading are told apart; office documents and notes.
   'case.opened': '打开案件（本次登录第一次）',
-  'file.viewed_inline': '在页面上查看图片',
+  'file.viewed_inline': '在页面上查看图片（本次登录第一次）',
   'file.downloaded': '下载附件原件',
   'file.uploaded': '上传工作材料',
   'note.added': '写内部记录',

@@ -55,7 +55,7 @@ export function auditPage(
       <thead><tr><th scope="col">序号</th><th scope="col">时间（北京时间）</th><th scope="col">人员</th><th scope="col">操作</th><th scope="col">案件编号</th><th scope="col">详情</th></tr></thead>
       <tbody>${entries.map((e) => {
         const d = describeAudit(e, names);
-        return html`<tr><td>${e.id}</td><td class="nowrap">${beijingTime(e.at)}</td><td>${names.get(e.actor) ?? (e.actor === 'system' ? '系统' : e.actor === 'cli' ? '命令行' : e.actor)}</td>
+        return html`<tr><td>${e.id}</td><td class="nowrap">${beijingTime(e.at)}</td><td class="nowrap">${names.get(e.actor) ?? (e.actor === 'system' ? '系统' : e.actor === 'cli' ? '命令行' : e.actor)}</td>
           <td>${d.action}</td><td class="nowrap">${e.reportId ? numbers.get(e.reportId) ?? '' : ''}</td><td>${d.detail}</td></tr>`;
       })}</tbody></table></div>
     <p>${page > 1 ? html`<a class="button secondary" href="${link(page - 1)}">上一页</a> ` : ''}${page < pages ? html`<a class="button secondary" href="${link(page + 1)}">下一页</a>` : ''}</p>`;

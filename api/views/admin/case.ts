@@ -5,7 +5,7 @@
  * After a refused form the page comes back with what was typed and the reason next to that form.
  */
 import { DEPARTMENTS } from '../../../config/departments.ts';
-import type { ReportStatusCode } from '../../../config/reporting.ts';
+import { ATTACHMENT_TYPES, type AttachmentMime, type ReportStatusCode } from '../../../config/reporting.ts';
 import { GRADE_NAMES, REWARD_RULE_SETS, ruleSet } from '../../../config/rewards.ts';
 import type { StaffRole } from '../../../config/staff.ts';
 import { beijingTime } from '../../clock.ts';
@@ -67,7 +67,7 @@ function fileList(c: CaseView, files: CaseView['files']): SafeHtml {
   if (!files.length) return html`<p class="field-hint">没有。</p>`;
   return html`<ul class="attachment-list">${files.map(
     (f) => html`<li>${f.kind === 'image' ? html`<img class="admin-preview" src="/api/admin/reports/${c.id}/files/${f.id}?preview=1" alt="图片：${f.name}" loading="lazy">` : ''}
-      <a href="/api/admin/reports/${c.id}/files/${f.id}" download>下载原件 ${f.name}</a> <span class="field-hint">${f.type}，${Math.max(1, Math.round(f.size / 1024))} KB${f.from_message ? '，举报人后来补充' : ''}${f.source === 'staff' ? `，${f.uploaded_by ?? ''} 于 ${f.created_on} 上传` : ''}</span></li>`,
+      <a href="/api/admin/reports/${c.id}/files/${f.id}" download>下载原件 ${f.name}</a> <span class="field-hint">${ATTACHMENT_TYPES[f.type as AttachmentMime]?.label ?? f.type}，${Math.max(1, Math.round(f.size / 1024))} KB${f.from_message ? '，举报人后来补充' : ''}${f.source === 'staff' ? `，${f.uploaded_by ?? ''} 于 ${f.created_on} 上传` : ''}</span></li>`,
   )}</ul>`;
 }
 
@@ -151,7 +151,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: CaseActions, ext
               return html`<label class="check"><input type="checkbox" name="departments" value="${d.code}"${picked ? html` checked` : ''}> ${d.name}</label>`;
             })}</fieldset>
             ${textField('assign-note', 'note', '给举报人的说明', 'reporter', false, v(draft, 'assign', 'note'), 2)}
-            ${textField('assign-internal', 'internal_note', '转办要求（内部记录，也印在转办单上）', 'staff', false, v(draft, 'assign', 'internal_note'), 2)}`,
+            ${textField('assign-internal', 'internal_note', '转办要求（内部记录）', 'staff', false, v(draft, 'assign', 'internal_note'), 2)}`,
           c.departments.length ? '改派' : '转办',
           draft,
         )

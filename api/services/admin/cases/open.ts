@@ -120,7 +120,7 @@ function markRead(db: Db, session: StaffSession, reportId: string, lastMessageId
   const firstInSession = prev?.sessionMark !== mark;
   db.insert(caseReads)
     .values({ userId: session.user.id, reportId, lastMessageId, sessionMark: mark })
-    .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { lastMessageId: Math.max(lastMessageId, prev?.lastMessageId ?? 0), sessionMark: mark } })
+    .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { lastMessageId: Math.max(lastMessageId, prev?.lastMessageId ?? 0), sessionMark: mark, ...(firstInSession ? { viewedInline: '' } : {}) } })
     .run();
   return firstInSession;
 }
@@ -214,6 +214,25 @@ export function readCaseFile(db: Db, store: BlobStore, session: StaffSession, re
   const meta = openJson<FileMeta>(key, f.sealedMeta);
   const inline = mode === 'inline' && meta.kind === 'image';
   const data = decryptFile(Buffer.from(meta.key, 'base64'), store.read(f.blobName));
-  db.transaction((tx) => appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: inline ? 'file.viewed_inline' : 'file.downloaded', reportId, detail: { file: fileId } }), { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      if (!inline) {
+        appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'file.downloaded', reportId, detail: { file: fileId } });
+        return;
+      }
+      // An image shown on the case page is logged once per login session, not on every reload of the page.
+      const mark = sessionMark(session);
+      const row = tx.select().from(caseReads).where(and(eq(caseReads.userId, session.user.id), eq(caseReads.reportId, reportId))).get();
+      const seen = row && row.sessionMark === mark ? row.viewedInline.split(',').filter(Boolean) : [];
+      if (seen.includes(fileId)) return;
+      const viewedInline = [...seen, fileId].join(',');
+      tx.insert(caseReads)
+        .values({ userId: session.user.id, reportId, lastMessageId: 0, sessionMark: mark, viewedInline })
+        .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { sessionMark: mark, viewedInline } })
+        .run();
+      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'file.viewed_inline', reportId, detail: { file: fileId } });
+    },
+    { behavior: 'immediate' },
+  );
   return { meta, data };
 }
