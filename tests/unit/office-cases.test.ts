@@ -55,12 +55,12 @@ describe('observation 2 and build 3: internal notes vs messages', () => {
     await step(t, handler, reportId, 'investigating');
     // The page: the two audiences are written on every text field.
     const page = await getPage(t, handler, `/admin/cases/${reportId}`);
-    expect(page.body).toContain('核查情况（内部记录）（可不填，只有办理人员看得到，举报人看不到）');
+    expect(page.body).toContain('核查情况（内部记录）（可不填，只有后台工作人员看得到，举报人看不到）');
     expect(page.body).toContain('给举报人的核查说明（必填，举报人会看到）');
     expect(page.body).not.toMatch(/核查情况（可不填）/);
     const labels = page.body.match(/<label for="[^"]+">[^<]*<\/label>\s*<textarea/g) ?? [];
     expect(labels.length).toBeGreaterThan(5);
-    for (const label of labels) expect(label).toMatch(/举报人会看到|只有办理人员看得到/);
+    for (const label of labels) expect(label).toMatch(/举报人会看到|只有后台工作人员看得到/);
     await step(t, handler, reportId, 'substantiated', { note: '报警器确实被关闭。', internal_note: '现场负责人王某承认夜班无人巡检（内部）' });
     await step(t, handler, reportId, 'rectifying', { rectify_due_on: '2099-01-31', note: '', internal_note: '整改要求：48小时内恢复报警并加装联锁（内部）' });
     expect((await call(t, handler, 'POST', `/api/admin/reports/${reportId}/notes`, { body: '已电话约谈企业法人（内部）' })).status).toBe(200);

@@ -123,7 +123,7 @@ export function recordRewardDecision(db: Db, session: StaffSession, reportId: st
   const { r, t } = visibleCase(db, session, reportId);
   const correcting = !!r.rewardDecision;
   const correction = (input.correctionReason ?? '').trim();
-  if (correcting && correction.length < 4) throw new UserError(409, 'already_decided', '这件举报已经作出奖励决定。要更正，请写明更正原因（至少 4 个字，只有办理人员看得到，会记入审计日志）。', 'correction_reason');
+  if (correcting && correction.length < 4) throw new UserError(409, 'already_decided', '这件举报已经作出奖励决定。要更正，请写明更正原因（至少 4 个字，只有后台工作人员看得到，会记入审计日志）。', 'correction_reason');
   if (correction.length > 2000) throw new UserError(400, 'invalid_field', '更正原因最多 2000 字。', 'correction_reason');
   const reason = input.reason.trim();
   if (reason.length > 2000) throw new UserError(400, 'invalid_field', '给举报人的说明最多 2000 字。', 'reason');

@@ -1,7 +1,7 @@
 /**
  * The case page: content, internal timeline, conversation with the reporter, staff documents and the
  * action forms. Every text field says who will read it: 举报人会看到 (it goes to the reporter's status
- * page) or 只有办理人员看得到 (a staff-only note, sealed with the case and never shown to the reporter).
+ * page) or 只有后台工作人员看得到 (a staff-only note, sealed with the case and never shown to the reporter).
  * After a refused form the page comes back with what was typed and the reason next to that form.
  */
 import { DEPARTMENTS } from '../../../config/departments.ts';
@@ -35,7 +35,7 @@ export interface CaseActions {
 }
 
 export const READS_REPORTER = '举报人会看到';
-export const READS_STAFF = '只有办理人员看得到，举报人看不到';
+export const READS_STAFF = '只有后台工作人员看得到，举报人看不到';
 
 const v = (d: CaseDraft | undefined, form: string, name: string, fallback = '') => (d?.form === form ? d.values[name] ?? fallback : fallback);
 

@@ -72,7 +72,7 @@ export function commit(
 export function addInternalNote(db: Db, session: StaffSession, reportId: string, body: string): void {
   const { r } = visibleCase(db, session, reportId);
   const text = optionalInternalNote(body);
-  if (!text) throw new UserError(400, 'invalid_field', '请填写内部记录的内容（只有办理人员看得到，举报人看不到）。', 'body');
+  if (!text) throw new UserError(400, 'invalid_field', '请填写内部记录的内容（只有后台工作人员看得到，举报人看不到）。', 'body');
   db.transaction(
     (tx) => {
       tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, text), createdAt: now().toISOString() }).run();
