@@ -113,7 +113,7 @@ export function statusPage(view: ReportView, receipt: string, notice?: { kind: '
   const receiptField = html`<input type="hidden" name="receipt" value="${receipt}" />`;
   return html`<div class="page-head"><h1>举报办理情况</h1>
     <p class="lead">当前状态：<strong class="status-badge" data-status="${view.status}">${view.status_label}</strong></p>
-    <p>案件编号：<strong>${view.case_number}</strong>（打电话询问时可以说这个编号，不要说查询码）</p>
+    <p>案件编号：<strong>${view.case_number}</strong>（办理部门的转办和答复文书都用这个编号；它不能用来查询，查询码请只留给自己）</p>
     <p>${view.status_hint} 收到日期：${view.created_on}${deadlineSentence(view)}</p></div>
     ${notice ? html`<p class="notice ${notice.kind}" role="${notice.kind === 'ok' ? 'status' : 'alert'}">${notice.text}</p>` : ''}
     <h2>办理进度</h2>

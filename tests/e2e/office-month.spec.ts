@@ -108,7 +108,7 @@ async function act(page: Page, form: string, fields: Record<string, string> = {}
 }
 
 test('一个月的案件：编号、转办单、回复函、奖励计算器、安委会月报', async ({ browser }) => {
-  test.setTimeout(400_000);
+  test.setTimeout(300_000);
   mkdirSync(SHOTS, { recursive: true });
 
   // ---- 11 月 2 日：开通后台，收到两件举报 -------------------------------------------------------
