@@ -281,6 +281,10 @@ describe('observation 8: minor items', () => {
     const after = await getPage(t, admin, purge.location!);
     expect(after.body).toContain('没有办结超过 365 天、还留有附件或身份信息的案件，什么也没有删除');
     expect(after.body).not.toContain('已保存。');
+    const badSetting = await formPost(t, admin, '/api/admin/settings', { acceptDays: '7', closeDays: '200', maxExtensionDays: '30', dueSoonDays: '3', retentionDays: '365' });
+    expect(badSetting.status).toBe(400);
+    expect(badSetting.body).toContain('办结期限（天）要填 7–180 的整数。没有保存');
+    expect(badSetting.body).toContain('name="closeDays" type="number" value="200"');
     const bad = await formPost(t, admin, '/api/admin/staff', { username: 'X', display_name: '王五', role: 'intake', department: '', password: 'correct horse battery' });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('登录名要用');

@@ -88,11 +88,15 @@ export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
     if (unsafe && !sameOrigin(c)) throw new AccessError(403, 'bad_origin', '请求来源不正确（缺少或不匹配 Origin），已拒绝。请从后台页面重新操作。');
     const session = sessionFromToken(db, getCookie(c, SESSION_COOKIE));
     c.set('session', session);
-    const input = await readInput(c);
-    c.set('input', input);
-    if (rule.allow === 'public') return next();
+    if (rule.allow === 'public') {
+      c.set('input', await readInput(c));
+      return next();
+    }
+    // Session and role first: a stranger's body (up to the upload limit) is never parsed.
     if (!session) throw new AccessError(401, 'unauthenticated', '请先登录后台。登录已过期时请重新登录。');
     if (!rule.allow.includes(session.user.role as StaffRole)) throw new AccessError(403, 'forbidden', '您的账号角色没有这项权限。');
+    const input = await readInput(c);
+    c.set('input', input);
     if (unsafe) {
       const token = c.req.header('x-csrf-token') ?? (typeof input._csrf === 'string' ? input._csrf : '');
       if (!token || !safeEqual(token, session.csrfToken)) throw new AccessError(403, 'csrf', '页面已过期（安全校验码不匹配），请刷新页面后重新提交。');

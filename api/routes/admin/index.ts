@@ -473,6 +473,10 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
         /* the case itself cannot be shown: fall through to the plain error page */
       }
     }
+    if (path === '/api/admin/settings' && session && err.code === 'invalid_field') {
+      // The settings form comes back with what was typed and the reason.
+      return c.html(layout.render({ title: '期限和保存设置', body: settingsPage(session, handlingSettings(db), false, undefined, { error: message, values: draftValues(input) }) }), 400);
+    }
     const back = c.req.method === 'POST' ? backTo(c as Context<AdminEnv>, '/admin/') : '/admin/';
     return c.html(layout.render({ title: '操作没有完成', body: errorBody(message, back) }), err.status);
   });
