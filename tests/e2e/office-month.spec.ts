@@ -80,6 +80,12 @@ async function staffPage(browser: Browser, username: string, secret: string): Pr
   return page;
 }
 
+async function axeViolations(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -147,6 +153,7 @@ test('一个月的案件：编号、转办单、回复函、奖励计算器、�
   await expect(clerk.getByRole('heading', { name: '商河县安全生产举报案件转办单' })).toBeVisible();
   await expect(clerk.getByText('2027年1月1日前')).toBeVisible();
   await shot(clerk, '03-slip');
+  expect(await axeViolations(clerk), '转办单无障碍').toEqual([]);
   expect(await printedPages(clerk, '03-slip')).toBe(1);
   await openCase(clerk, '商安举〔2026〕0002号');
   await act(clerk, 'transition-not_accepted', { 不予受理的原因: '路灯维修不属于安全生产举报范围，请拨打 12345 反映。' });
@@ -175,6 +182,7 @@ test('一个月的案件：编号、转办单、回复函、奖励计算器、�
   await act(chem, 'transition-closed', { 办理结果: '企业已恢复全部报警器并加装联锁，县应急局依法对企业罚款 4 万元。' });
   await expect(chem.locator('.internal-timeline')).toContainText('县应急局 赵科长');
   await chem.screenshot({ path: join(SHOTS, '04-case-closed.png') });
+  expect(await axeViolations(chem), '案件页（含工作材料和内部记录）无障碍').toEqual([]);
   await chem.getByRole('link', { name: '打印回复函' }).click();
   await expect(chem.getByText('办理结果：企业已恢复全部报警器')).toBeVisible();
   await shot(chem, '05-reply');
@@ -237,6 +245,7 @@ test('一个月的案件：编号、转办单、回复函、奖励计算器、�
   await expect(cards).toContainText('延期1');
   await expect(cards).toContainText('1 件 / 20,000 元');
   await shot(clerk, '07-monthly');
+  expect(await axeViolations(clerk), '月度统计无障碍').toEqual([]);
   expect(await printedPages(clerk, '07-monthly')).toBe(1);
   // The same month on /data/.
   const data = await (await fetch(`${BASE}/api/stats`)).json();
@@ -251,6 +260,7 @@ test('一个月的案件：编号、转办单、回复函、奖励计算器、�
   await expect(auditor.getByRole('cell', { name: '打印转办单' })).toBeVisible();
   await expect(auditor.getByRole('cell', { name: '上传工作材料' })).toBeVisible();
   await shot(auditor, '08-audit');
+  expect(await axeViolations(auditor), '审计日志无障碍').toEqual([]);
   const csv = readFileSync(join(SHOTS, '07-monthly.pdf'));
   expect(csv.length).toBeGreaterThan(1000);
 });
