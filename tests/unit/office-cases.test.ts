@@ -348,6 +348,9 @@ describe('office conventions', () => {
     expect(reply.body).toContain('（单位盖章）');
     expect(reply.body).not.toContain('赵六');
     expect(auditActions(t, reportId)).toEqual(expect.arrayContaining(['slip.printed', 'reply.printed']));
+    // Cases closed before steps were linked to their messages still get their result.
+    t.db.$client.prepare('update report_events set message_id = null').run();
+    expect((await getPage(t, handler, `/admin/cases/${reportId}/reply`)).body).toContain('办理结果：企业已恢复报警器，并被处以罚款。');
   });
 
   it('staff documents are cleaned and sealed like reporter files, and never reach the reporter', async () => {

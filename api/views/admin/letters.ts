@@ -15,8 +15,10 @@ const blank = html`<span class="sign-blank"></span>`;
 /** The reporter-visible outcome of a step, without the standard opening sentence. */
 export function stepOutcome(c: CaseView, status: string, prefix: string | undefined): string | null {
   const e = [...c.timeline].reverse().find((x) => x.status === status);
-  if (!e?.outcome) return null;
-  return prefix && e.outcome.startsWith(prefix) ? e.outcome.slice(prefix.length).trim() || null : e.outcome;
+  // Steps recorded before events were linked to their message: find the message by its standard opening.
+  const text = e?.outcome ?? (prefix ? [...c.messages].reverse().find((m) => m.from === 'department' && m.body.startsWith(prefix))?.body : undefined);
+  if (!text) return null;
+  return prefix && text.startsWith(prefix) ? text.slice(prefix.length).trim() || null : text;
 }
 
 export function slipPage(c: CaseView, assignedOn: string, extensionMax: number): SafeHtml {
