@@ -368,6 +368,8 @@ export const caseNotes = sqliteTable(
       .references(() => reports.id, { onDelete: 'cascade' }),
     authorId: text('author_id').notNull(),
     sealedBody: blob('sealed_body', { mode: 'buffer' }).notNull(),
+    /** The step the note was written with ('assigned', 'substantiated', …), null for a note on its own. */
+    step: text('step'),
     /** ISO time. */
     createdAt: text('created_at').notNull(),
   },

@@ -153,6 +153,7 @@ test('一个月的案件：编号、转办单、回复函、奖励计算器、�
   await clerk.getByRole('link', { name: '打印转办单' }).click();
   await expect(clerk.getByRole('heading', { name: '商河县安全生产举报案件转办单' })).toBeVisible();
   await expect(clerk.getByText('2027年1月1日前')).toBeVisible();
+  await expect(clerk.getByText('请重点检查报警器联锁和夜班巡检记录。')).toBeVisible();
   await shot(clerk, '03-slip');
   expect(await axeViolations(clerk), '转办单无障碍').toEqual([]);
   expect(await printedPages(clerk, '03-slip')).toBe(1);

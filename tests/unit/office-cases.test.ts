@@ -327,7 +327,9 @@ describe('office conventions', () => {
     setNow('2025-06-02');
     const { t, intake, handler } = await office();
     const { reportId } = await assigned(t, intake, { identity_mode: 'real_name', identity_name: '赵六', identity_phone: '13811112222' });
+    expect((await call(t, intake, 'POST', `/api/admin/reports/${reportId}/assign`, { departments: ['emergency'], note: '', internal_note: '请重点检查报警器联锁。' })).status).toBe(200);
     const slip = await getPage(t, intake, `/admin/cases/${reportId}/slip`);
+    expect(slip.body).toContain('转办要求</th><td colspan="3" class="prewrap">请重点检查报警器联锁。');
     expect(slip.status).toBe(200);
     expect(slip.body).toContain('商河县安全生产举报案件转办单');
     expect(slip.body).toContain('商安举〔2025〕0001号');

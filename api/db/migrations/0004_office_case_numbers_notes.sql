@@ -3,6 +3,7 @@ CREATE TABLE `case_notes` (
 	`report_id` text NOT NULL,
 	`author_id` text NOT NULL,
 	`sealed_body` blob NOT NULL,
+	`step` text,
 	`created_at` text NOT NULL,
 	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade
 );

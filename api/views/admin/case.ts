@@ -151,7 +151,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: CaseActions, ext
               return html`<label class="check"><input type="checkbox" name="departments" value="${d.code}"${picked ? html` checked` : ''}> ${d.name}</label>`;
             })}</fieldset>
             ${textField('assign-note', 'note', '给举报人的说明', 'reporter', false, v(draft, 'assign', 'note'), 2)}
-            ${textField('assign-internal', 'internal_note', '转办要求（内部记录）', 'staff', false, v(draft, 'assign', 'internal_note'), 2)}`,
+            ${textField('assign-internal', 'internal_note', '转办要求（内部记录，印在转办单上）', 'staff', false, v(draft, 'assign', 'internal_note'), 2)}`,
           c.departments.length ? '改派' : '转办',
           draft,
         )

@@ -23,6 +23,8 @@ export function stepOutcome(c: CaseView, status: string, prefix: string | undefi
 
 export function slipPage(c: CaseView, assignedOn: string, extensionMax: number): SafeHtml {
   const units = c.departments.map((d) => DEPARTMENT_NAMES[d as DepartmentCode] ?? d).join('、');
+  // The clerk's own requirement, written as the internal note of the (latest) assignment.
+  const requirement = [...c.notes].reverse().find((n) => n.step === 'assigned')?.body ?? null;
   return html`<article class="a4 letter" aria-labelledby="slip-h">
     <h1 id="slip-h" class="letter-title">商河县安全生产举报案件转办单</h1>
     <p class="letter-meta"><span>${c.ref}</span><span>转办日期：${cnDate(assignedOn)}</span></p>
@@ -35,6 +37,7 @@ export function slipPage(c: CaseView, assignedOn: string, extensionMax: number):
       <tr><th scope="row">地点</th><td colspan="3">${c.place}</td></tr>
       <tr><th scope="row">举报内容</th><td colspan="3" class="prewrap">${c.description}</td></tr>
       <tr><th scope="row">附件</th><td colspan="3">${c.files.filter((f) => f.source === 'reporter').length} 个，请在办理后台查看（附件不随本单打印）</td></tr>
+      ${requirement ? html`<tr><th scope="row">转办要求</th><td colspan="3" class="prewrap">${requirement}</td></tr>` : ''}
       <tr><th scope="row">办理要求</th><td colspan="3">请于办结期限前完成核查处理，在办理后台记录核查结论、整改情况和办理结果。情况复杂需要延期的，须在期限届满前说明理由，延期一次、最长 ${extensionMax} 天。举报人身份和举报内容属工作秘密，不得泄露，严禁打击报复举报人。</td></tr>
     </tbody></table>
     <div class="sign-grid">

@@ -61,7 +61,7 @@ export function commit(
       }
       tx.update(reports).set({ ...reportUpdate, updatedOn: today }).where(eq(reports.id, reportId)).run();
       if (Object.keys(update).length) tx.update(caseTracking).set(update).where(eq(caseTracking.reportId, reportId)).run();
-      if (internalNote) tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, internalNote), createdAt: now().toISOString() }).run();
+      if (internalNote) tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, internalNote), step: status ?? (audit.action === 'report.assigned' ? 'assigned' : null), createdAt: now().toISOString() }).run();
       appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: audit.action, reportId, detail: { ...audit.detail, ...(internalNote ? { internal_note: true } : {}) } });
     },
     { behavior: 'immediate' },

@@ -86,7 +86,7 @@ export interface CaseView extends QueueItem {
   substantiated: boolean | null;
   timeline: { on: string; status: string; label: string; note: string | null; actor: string; staff: string | null; outcome: string | null }[];
   messages: { id: number; from: 'reporter' | 'department'; on: string; body: string; staff: string | null }[];
-  notes: { id: number; at: string; author: string; body: string }[];
+  notes: { id: number; at: string; author: string; body: string; step: string | null }[];
   internal: InternalEntry[];
   files: CaseFile[];
   next: ReportStatusCode[];
@@ -189,7 +189,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     substantiated: t.substantiated,
     timeline,
     messages: messages.map((m) => ({ id: m.id, from: m.author === 'department' ? 'department' : 'reporter', on: m.createdOn, body: bodies.get(m.id) ?? '', staff: m.staffId ? who(m.staffId, '') : null })),
-    notes: notes.map((n) => ({ id: n.id, at: n.createdAt, author: who(n.authorId, ''), body: open(key, n.sealedBody).toString('utf8') })),
+    notes: notes.map((n) => ({ id: n.id, at: n.createdAt, author: who(n.authorId, ''), body: open(key, n.sealedBody).toString('utf8'), step: n.step })),
     internal,
     files: fileViews,
     next: NEXT_STATUS[status] ?? [],
