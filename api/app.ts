@@ -52,6 +52,9 @@ export interface AppDeps {
 /** Default cap on request bodies; upload routes declare their own larger limit. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/** Staff upload of documents to a case (multipart, larger than the default body limit). */
+const STAFF_UPLOAD_PATH = /^\/api\/admin\/reports\/[^/]+\/files$/;
+
 /** Paths the server renders or hides itself; never served from dist as-is. */
 const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/];
 
@@ -78,9 +81,9 @@ export function createApp(deps: AppDeps): BuiltApp {
     '*',
     bodyLimits({
       defaultBytes: DEFAULT_BODY_LIMIT,
-      uploads: { paths: UPLOAD_PATHS, bytes: UPLOAD_BODY_LIMIT },
+      uploads: { paths: [...UPLOAD_PATHS, STAFF_UPLOAD_PATH], bytes: UPLOAD_BODY_LIMIT },
       onError: (c) => {
-        const message = UPLOAD_PATHS.includes(c.req.path)
+        const message = UPLOAD_PATHS.includes(c.req.path) || STAFF_UPLOAD_PATH.test(c.req.path)
           ? `${MESSAGES.tooLarge}附件最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB；只有附件可以用表单上传，文字留言不超过 ${DEFAULT_BODY_LIMIT / 1024} KB。`
           : MESSAGES.tooLarge;
         c.header('Cache-Control', 'no-store');
@@ -109,7 +112,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   );
 
   // Back office and public figures (issue 7).
-  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell }).app);
+  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir }).app);
   app.route('/', dataRoutes(deps.db, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseNow, testClockAllowed } from './clock.ts';
 import { NO_PROXY, parseTrustProxy, type ProxyTrust } from './middleware/client.ts';
 import { DEV_HOSTS, hostnameOf } from './middleware/host-check.ts';
 
@@ -60,6 +61,11 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`配置错误，服务没有启动：\n${lines.join('\n')}`);
   }
   const e = result.data;
+  // The test clock (api/clock.ts) only exists in tests; a production server must never run on a fake date.
+  if (env.NOW && !testClockAllowed(env)) {
+    throw new ConfigError(`配置错误，服务没有启动：\n  NOW: 只能在测试中使用（需要 NODE_ENV=test 或 TEST_CLOCK=1），正式运行时请删除这个变量（当前值：${JSON.stringify(env.NOW)}）`);
+  }
+  if (env.NOW && !parseNow(env.NOW)) throw new ConfigError(`配置错误，服务没有启动：\n  NOW: 日期格式不对，应为 2026-12-07 或 2026-12-07T09:00:00+08:00（当前值：${JSON.stringify(env.NOW)}）`);
   const problems: string[] = [];
   let trustProxy: ProxyTrust = NO_PROXY;
   try {

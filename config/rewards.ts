@@ -11,7 +11,7 @@
  * - 鲁应急发〔2025〕12号 (2025-12-25, 17 provincial bodies) revises the Shandong rules. Only the
  *   notice's opening (issuers, date, 第一条–第二条) could be read, on a non-official copy; the amounts
  *   could not be read, so no amounts are entered. The 2021 set therefore decides only reports made
- *   before 2025-12-25 (`applicableUntil`), and everything said to reporters about later reports says
+ *   before 2025-12-25 (`supersededOn`), and everything said to reporters about later reports says
  *   the current amounts are being confirmed.
  */
 
@@ -39,10 +39,13 @@ export interface RuleSet {
   effectiveFrom: string;
   /** Set when we know a later text replaces it. */
   supersededNote: string | null;
+  /**
+   * From this day of receipt on, a later text governs. If no rule set with confirmed amounts covers
+   * that day, the calculator says so and shows these amounts for reference only.
+   */
+  supersededOn?: string | null;
   /** Use for decisions (false: shown for reference only). */
   applicable: boolean;
-  /** Last report date (YYYY-MM-DD) this set decides; later reports fall under a revision. null: no known end. */
-  applicableUntil: string | null;
   generalHazard: { minYuan: number; maxYuan: number } | null;
   majorOrIllegal: { percentOfFine: number; minYuan: number; maxYuan: number };
   concealedPerDeathYuan: Record<'ordinary' | 'larger' | 'major' | 'especially_major', number>;
@@ -61,8 +64,8 @@ export const REWARD_RULE_SETS: RuleSet[] = [
     document: '鲁应急发〔2021〕3号',
     effectiveFrom: '2021-03-18',
     supersededNote: '已由鲁应急发〔2025〕12号（2025-12-25 印发）修订：2025-12-25 及以后的举报适用修订后的办法，其奖励金额本系统正在核实，按 2021 年标准算出的数字只能作参考，不能作为奖励决定的依据。',
+    supersededOn: '2025-12-25',
     applicable: true,
-    applicableUntil: '2025-12-24',
     generalHazard: { minYuan: 500, maxYuan: 5000 },
     majorOrIllegal: { percentOfFine: 50, minYuan: 5000, maxYuan: 500000 },
     concealedPerDeathYuan: { ordinary: 30000, larger: 40000, major: 50000, especially_major: 60000 },
@@ -79,7 +82,6 @@ export const REWARD_RULE_SETS: RuleSet[] = [
     effectiveFrom: '2018-01-04',
     supersededNote: null,
     applicable: false,
-    applicableUntil: null,
     generalHazard: null,
     majorOrIllegal: { percentOfFine: 15, minYuan: 3000, maxYuan: 300000 },
     concealedPerDeathYuan: { ordinary: 30000, larger: 40000, major: 50000, especially_major: 60000 },
@@ -91,7 +93,7 @@ export const REWARD_RULE_SETS: RuleSet[] = [
 
 /** Whether a rule set may decide a report made on `reportedOn` (YYYY-MM-DD). */
 export function applicableOn(r: RuleSet, reportedOn: string): boolean {
-  return r.applicable && reportedOn >= r.effectiveFrom && (r.applicableUntil === null || reportedOn <= r.applicableUntil);
+  return r.applicable && reportedOn >= r.effectiveFrom && (!r.supersededOn || reportedOn < r.supersededOn);
 }
 
 export function ruleSet(id: string): RuleSet | undefined {

@@ -10,13 +10,14 @@ import { bodyLimit } from 'hono/body-limit';
 export interface BodyLimits {
   /** Bytes for every request body not listed below. */
   defaultBytes: number;
-  /** Bytes for multipart bodies posted to these paths. */
-  uploads: { paths: readonly string[]; bytes: number };
+  /** Bytes for multipart bodies posted to these paths (exact paths, or patterns for paths with ids). */
+  uploads: { paths: readonly (string | RegExp)[]; bytes: number };
   onError: (c: Context) => Response | Promise<Response>;
 }
 
 export function limitFor(limits: BodyLimits, method: string, path: string, contentType: string): number {
-  const upload = method === 'POST' && limits.uploads.paths.includes(path) && /^multipart\/form-data/i.test(contentType);
+  const listed = limits.uploads.paths.some((p) => (typeof p === 'string' ? p === path : p.test(path)));
+  const upload = method === 'POST' && listed && /^multipart\/form-data/i.test(contentType);
   return upload ? limits.uploads.bytes : limits.defaultBytes;
 }
 

@@ -117,6 +117,14 @@ function rewardSection(view: ReportView): SafeHtml {
   </section>`;
 }
 
+/** The deadline, and the one extension only while it can still happen (not after refusal, closure or a first extension). */
+export function deadlineSentence(view: ReportView): string {
+  if (view.status === 'not_accepted') return '。';
+  if (view.status === 'closed') return '；已办结。';
+  const extended = view.timeline.some((e) => e.status === 'extended');
+  return `；办理期限：${view.due_on} 前${extended ? '（已延长过一次，不能再延长）' : '（可依规定延长一次，延长时会告诉您原因）'}。`;
+}
+
 /**
  * The status page. The reply form carries a reply token, never the receipt, so neither the page nor
  * the browser's saved form state holds the code.
@@ -125,7 +133,8 @@ export function statusPage(view: ReportView, replyToken: string, notice?: { kind
   const tokenField = html`<input type="hidden" name="reply_token" value="${replyToken}" />`;
   return html`${quickExit()}<div data-sensitive data-report-view><div class="page-head"><h1>举报办理情况</h1>
     <p class="lead">当前状态：<strong class="status-badge" data-status="${view.status}">${view.status_label}</strong></p>
-    <p>${view.status_hint} 收到日期：${view.created_on}；办理期限：${view.due_on} 前（可依规定延长一次，延长时会告诉您原因）。</p></div>
+    <p>案件编号：<strong>${view.case_number}</strong>（办理部门的转办和答复文书都用这个编号；它不能用来查询，查询码请只留给自己）</p>
+    <p>${view.status_hint} 收到日期：${view.created_on}${deadlineSentence(view)}</p></div>
     ${notice ? html`<p class="notice ${notice.kind}" role="${notice.kind === 'ok' ? 'status' : 'alert'}">${notice.text}</p>` : ''}
     <h2>办理进度</h2>
     <ol class="timeline">

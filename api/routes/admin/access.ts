@@ -72,7 +72,8 @@ async function readInput(c: Context): Promise<Record<string, unknown>> {
   }
   if (isFormRequest(c)) {
     const form = await c.req.parseBody({ all: true });
-    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string' || Array.isArray(v)));
+    // Strings, repeated fields and uploaded files (staff documents); nothing else.
+    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string' || Array.isArray(v) || v instanceof File));
   }
   if (!type) return {};
   throw new UserError(415, 'unsupported_type', '请用 JSON 或表单格式提交。');
@@ -92,9 +93,11 @@ export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
     if (unsafe && !sameOrigin(c)) throw new AccessError(403, 'bad_origin', '请求来源不正确（缺少或不匹配 Origin），已拒绝。请从后台页面重新操作。');
     const session = sessionFromToken(db, getCookie(c, SESSION_COOKIE));
     c.set('session', session);
-    const input = await readInput(c);
-    c.set('input', input);
-    if (rule.allow === 'public') return next();
+    if (rule.allow === 'public') {
+      c.set('input', await readInput(c));
+      return next();
+    }
+    // Session and role first: a stranger's body (up to the upload limit) is never parsed.
     if (!session) throw new AccessError(401, 'unauthenticated', '请先登录后台。登录已过期时请重新登录。');
     if (!rule.allow.includes(session.user.role as StaffRole)) throw new AccessError(403, 'forbidden', '您的账号角色没有这项权限。');
     // An initial or reset password must be replaced before anything else (issue 14 item 7).
@@ -102,6 +105,8 @@ export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
       if (!unsafe && rule.path.startsWith('/admin/')) return c.redirect('/admin/password', 303);
       throw new AccessError(403, 'password_change_required', '请先修改管理员设置的初始密码，再使用后台其他功能。');
     }
+    const input = await readInput(c);
+    c.set('input', input);
     if (unsafe) {
       const token = c.req.header('x-csrf-token') ?? (typeof input._csrf === 'string' ? input._csrf : '');
       if (!token || !safeEqual(token, session.csrfToken)) throw new AccessError(403, 'csrf', '页面已过期（安全校验码不匹配），请刷新页面后重新提交。');

@@ -10,7 +10,8 @@ import { reportEvents, reportFiles, reportIdentities, reportKeyGrants, reports }
 import type { BlobStore } from '../blob-store.ts';
 import type { InstanceKeys } from '../keys.ts';
 import { cleanAttachment, type CleanAttachment } from './attachments.ts';
-import { dayOf, discardStaged, dueDay, stageFiles, type AttachmentSummary } from './shared.ts';
+import { handlingSettings } from '../admin/settings.ts';
+import { addDays, dayOf, discardStaged, nextCaseSeq, stageFiles, type AttachmentSummary } from './shared.ts';
 import type { ReportInput } from './validation.ts';
 
 export interface ReportContent {
@@ -46,10 +47,15 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
   const receiptSalt = randomBytes(16);
   const content: ReportContent = { place: input.place, description: input.description, observedAt: input.observedAt };
   const today = dayOf();
+  // The administrator's 办结期限 setting applies to every report filed from then on.
+  const dueOn = addDays(today, handlingSettings(deps.db).closeDays);
+  const caseYear = Number(today.slice(0, 4));
 
   const staged = await stageFiles(deps.store, reportKey.publicKey, cleaned);
   try {
     deps.db.transaction((tx) => {
+      // Synchronous transaction: no other write can take the same number in between.
+      const caseSeq = nextCaseSeq(tx as unknown as Db, caseYear);
       tx.insert(reports)
         .values({
           id: reportId,
@@ -62,7 +68,9 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
           realName: input.identity !== null,
           createdOn: today,
           updatedOn: today,
-          dueOn: dueDay(today),
+          dueOn,
+          caseYear,
+          caseSeq,
           publicKey: reportKey.publicKey,
           sealedContent: sealJson(reportKey.publicKey, content),
           reporterKeyBox: boxEncrypt(secrets.keyFor(receiptSalt), reportKey.privateKey, reportId),
@@ -79,7 +87,7 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
       for (const s of staged) {
         tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today }).run();
       }
-    });
+    }, { behavior: 'immediate' });
   } catch (e) {
     discardStaged(deps.store, staged);
     throw e;
