@@ -36,6 +36,7 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   // Provincial state media.
   'dzwww.com': '大众日报社（大众网，山东）',
   'iqilu.com': '山东广播电视台（齐鲁网）',
+  'qlwb.com.cn': '大众报业集团《齐鲁晚报》（山东省委机关报大众日报社主办）',
   'rednet.cn': '湖南日报社（红网）',
   'cqcb.com': '重庆日报报业集团（上游新闻）',
   'sxrb.com': '山西日报报业集团',

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { caseSchema } from '../../content/schemas/case.ts';
 import { loadMdxCollection } from '../../content/schemas/load-mdx.ts';
 
-const base = loadMdxCollection('content/cases', caseSchema).find((c) => c.slug.startsWith('nanjing-2024'))!.data;
+const base = loadMdxCollection('content/cases', caseSchema).find((c) => c.slug.startsWith('changchun-2021'))!.data;
 const parse = (over: Record<string, unknown>) => caseSchema.safeParse({ ...base, ...over });
 
 describe('case loss qualifiers', () => {
-  it('keeps the Nanjing 3300余万元 in the figure field with its qualifier', () => {
-    expect(base).toMatchObject({ directLossWanYuan: 3300, directLossQualifier: 'over', grade: '重大' });
+  it('keeps the Changchun 3700余万元 in the figure field with its qualifier', () => {
+    expect(base).toMatchObject({ directLossWanYuan: 3700, directLossQualifier: 'over', grade: '重大' });
   });
 
   it('a qualifier needs a figure', () => {

@@ -13,6 +13,7 @@ describe('classifySource', () => {
     'https://www.xinhuanet.com/politics/1.htm',
     'https://WWW.Chinacdc.CN/jkzt/',
     'https://fz.sjtu.edu.cn/info/1061/12976.htm',
+    'https://sjb.qlwb.com.cn/html/2010-12/01/content_50302.htm?div=-1',
   ])('allows %s', (url) => {
     expect(classifySource(url).kind).toBe('allowed');
   });
@@ -36,6 +37,7 @@ describe('classifySource', () => {
     expect(classifySource('https://notgov.cn/a').kind).toBe('unlisted');
     expect(classifySource('https://henan.china.com/a').kind).toBe('unlisted');
     expect(classifySource('https://www.safehoo.com/a').kind).toBe('unlisted');
+    expect(classifySource('https://qlwb.com.cn.example.com/a').kind).toBe('unlisted');
   });
 });
 
