@@ -64,7 +64,7 @@ try {
     const v = classifySource(source.url);
     if (v.kind === 'unlisted' && !listed.has(source.url)) {
       listed.add(source.url);
-      console.log(`  例外：${where} · ${v.host} · 转载自 ${source.mirror_of?.publisher ?? '（未写）'}《${source.mirror_of?.title ?? ''}》 · ${source.reason ?? ''}`);
+      console.log(`  例外：${where} · ${v.host} · 转载自 ${source.mirror_of?.publisher ?? '（未写）'}《${(source.mirror_of?.title ?? '').replace(/^《(.*)》$/, '$1')}》 · ${source.reason ?? ''}`);
     }
     if (v.kind === 'denied') fail(`${where} · 来源 ${source.url} 被禁止：${v.why}`);
   }
