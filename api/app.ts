@@ -10,6 +10,8 @@ import { adminRoutes } from './routes/admin/index.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
+import { loadSearchIndex, searchRoutes } from './routes/search.ts';
+import { SearchEngine } from './services/search/engine.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
@@ -38,7 +40,7 @@ export interface AppDeps {
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 /** Paths the server renders or hides itself; never served from dist as-is. */
-const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/];
+const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/, /^\/\.search-index\.json$/];
 
 export interface BuiltApp {
   app: Hono;
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   // Back office and public figures (issue 7).
   app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell }).app);
   app.route('/', dataRoutes(deps.db, shell));
+  app.route('/', searchRoutes(new SearchEngine(loadSearchIndex(deps.siteDir)), shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
 
