@@ -5,6 +5,7 @@ import { routePath } from 'hono/route';
 import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
+import { compressHtml } from './middleware/compress.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { dataRoutes } from './routes/data.ts';
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   const siteRoot = deps.siteDir;
 
   app.use('*', securityHeaders(loadScriptHashes(deps.siteDir)));
+  // Server-rendered HTML goes out compressed (issue 13); runs inside the security headers.
+  app.use('*', compressHtml());
 
   const defaultLimit = bodyLimit({
     maxSize: DEFAULT_BODY_LIMIT,

@@ -6,7 +6,11 @@ export interface PageParts {
   title: string;
   description?: string;
   body: SafeHtml;
+  /** Public pages search engines may index (/data/); the shell is noindex otherwise. */
+  indexable?: boolean;
 }
+
+const NOINDEX = '<meta name="robots" content="noindex">';
 
 /** Renders server pages inside the site's own layout (dist/server-shell/index.html). */
 export class PageShell {
@@ -24,11 +28,16 @@ export class PageShell {
     this.template = template;
   }
 
-  render({ title, description = '', body }: PageParts): string {
-    return this.template
-      .replaceAll('__PAGE_TITLE__', escapeHtml(title))
-      .replaceAll('__PAGE_DESCRIPTION__', escapeHtml(description))
-      .replace('<!--PAGE_BODY-->', body.value);
+  render({ title, description = '', body, indexable = false }: PageParts): string {
+    // Function replacers: a string replacement would expand `$&`, `$'`, `` $` `` typed by a user
+    // into pieces of the template (issue 10, observation 9).
+    const safeTitle = escapeHtml(title);
+    const safeDescription = escapeHtml(description);
+    const page = this.template
+      .replaceAll('__PAGE_TITLE__', () => safeTitle)
+      .replaceAll('__PAGE_DESCRIPTION__', () => safeDescription)
+      .replace('<!--PAGE_BODY-->', () => body.value);
+    return indexable ? page.replace(NOINDEX, '') : page;
   }
 
   /** A Chinese error page: what went wrong and what to do next. */
