@@ -40,6 +40,8 @@ export interface QueryWord {
   alternatives: string[];
   weight: number;
   weak: boolean;
+  /** A compound word's parts ("燃气泄漏" → 燃气, 泄漏): a page with every part still matches, a little weaker. */
+  parts: string[];
 }
 
 export interface SearchHit {
@@ -111,14 +113,14 @@ export class SearchEngine {
     return out;
   }
 
-  private maxMatch(run: string, fromEnd: boolean): string[] {
+  private maxMatch(run: string, fromEnd: boolean, exclude?: string): string[] {
     const words: string[] = [];
     let i = fromEnd ? run.length : 0;
     while (fromEnd ? i > 0 : i < run.length) {
       let taken = 1;
       for (let len = Math.min(MAX_WORD, fromEnd ? i : run.length - i); len > 1; len--) {
         const w = fromEnd ? run.slice(i - len, i) : run.slice(i, i + len);
-        if (this.dictionary.has(w)) {
+        if (w !== exclude && this.dictionary.has(w)) {
           taken = len;
           break;
         }
@@ -156,15 +158,21 @@ export class SearchEngine {
       // A word no page uses, directly or through an alternative, still has to be covered.
       const weight = known.length ? Math.max(...known.map((t) => this.idf(t))) : 1;
       const weak = WEAK_SET.has(token);
-      words.push({ word: token, alternatives, weight: weak ? weight * 0.5 : weight, weak });
+      const split = token.length >= 3 ? this.maxMatch(token, false, token) : [];
+      const parts = split.length >= 2 && split.every((p) => p.length >= 2 && !FILLER_SET.has(p)) ? split : [];
+      words.push({ word: token, alternatives, weight: weak ? weight * 0.5 : weight, weak, parts });
     }
     return { words, unknown };
   }
 
   private strength(page: SearchPage, word: QueryWord): number {
     const direct = (t: string) => Math.max(page.terms[t] ?? 0, t.length >= 2 && page.title.includes(t) ? 7 : 0, t.length >= 2 && page.keywords.some((k) => k.includes(t)) ? 6 : 0);
-    let s = direct(word.word);
-    for (const alt of word.alternatives) s = Math.max(s, direct(alt) * ALTERNATIVE_FACTOR);
+    const withAlternatives = (w: string, alternatives: readonly string[]) => Math.max(direct(w), ...alternatives.map((a) => direct(a) * ALTERNATIVE_FACTOR));
+    let s = withAlternatives(word.word, word.alternatives);
+    if (word.parts.length) {
+      const partStrength = Math.min(...word.parts.map((p) => withAlternatives(p, EVERYDAY[p] ?? [])));
+      s = Math.max(s, partStrength * ALTERNATIVE_FACTOR);
+    }
     return s;
   }
 
