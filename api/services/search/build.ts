@@ -75,6 +75,22 @@ function termsOf(f: Fields, vocabulary: readonly string[]): Record<string, numbe
     for (const w of wordsOf(k)) put(w, 6);
   }
   for (const w of wordsOf(f.title)) put(w, 8);
+  // Short title and heading pieces between punctuation ("秸秆", "柴草垛") are words even when ICU
+  // does not know them.
+  const pieces = (text: string) => normaliseQuery(text).split(/[^\p{Script=Han}a-z0-9]+/u).filter((p) => p.length >= 2 && p.length <= 6);
+  for (const p of pieces(f.title)) put(p, 8);
+  for (const h of f.headings) for (const p of pieces(h)) put(p, 4);
+  // Parts shared by a page's own keywords, title or summary ("烧秸秆" and "秸秆焚烧" → "秸秆").
+  const own = [f.title, f.summary, ...f.keywords].map(normaliseQuery);
+  for (const k of f.keywords.map(normaliseQuery)) {
+    for (let len = 2; len < k.length; len++) {
+      for (let i = 0; i + len <= k.length; i++) {
+        const sub = k.slice(i, i + len);
+        if (!/^\p{Script=Han}+$/u.test(sub) || FILLER_SET.has(sub)) continue;
+        if (own.some((o) => o !== k && o.includes(sub))) put(sub, 6);
+      }
+    }
+  }
   return terms;
 }
 
@@ -123,7 +139,9 @@ export function buildSearchIndex(contentDir = 'content', extraPages: readonly Ex
   const vocabulary = [...new Set([...guides.flatMap((g) => g.data.keywords), ...cases.flatMap((c) => c.data.keywords)].map(normaliseQuery))].filter((k) => k.length >= 2);
 
   const pages: SearchPage[] = [];
+  const bodies: string[] = [];
   for (const g of guides) {
+    bodies.push(g.body);
     const d = g.data;
     pages.push({
       url: `/guides/${g.slug}/`,
@@ -139,6 +157,7 @@ export function buildSearchIndex(contentDir = 'content', extraPages: readonly Ex
   for (const c of cases) {
     const d = c.data;
     const facts = [d.directCause, ...d.underlyingCauses, ...d.lessons, ...d.timeline.map((t) => t.event)].join('\n');
+    bodies.push(`${c.body}\n${facts}`);
     pages.push({
       url: `/cases/${c.slug}/`,
       title: d.title,
@@ -151,6 +170,7 @@ export function buildSearchIndex(contentDir = 'content', extraPages: readonly Ex
     });
   }
   for (const s of [...SERVICE_PAGES, ...extraPages]) {
+    bodies.push(s.body);
     pages.push({
       url: s.url,
       title: s.title,
@@ -162,5 +182,17 @@ export function buildSearchIndex(contentDir = 'content', extraPages: readonly Ex
       terms: termsOf({ title: s.title, keywords: s.keywords, headings: [], summary: s.summary, body: s.body }, vocabulary),
     });
   }
+  // Second pass: longer words known anywhere (another page's title piece, keyword or word) are
+  // counted in every body too, where ICU may have split them ("有资质" → 有 / 资质).
+  const known = new Set<string>();
+  for (const p of pages) for (const t of Object.keys(p.terms)) if (t.length >= 3 && /^\p{Script=Han}+$/u.test(t)) known.add(t);
+  pages.forEach((page, i) => {
+    const body = normaliseQuery(plain(bodies[i] ?? ''));
+    for (const w of known) {
+      if (page.terms[w]) continue;
+      const n = countOf(body, w);
+      if (n) page.terms[w] = n >= 8 ? 3 : n >= 3 ? 2 : 1;
+    }
+  });
   return { version: 1, pages };
 }
