@@ -15,6 +15,7 @@ import { FILLERS } from './words.ts';
 
 const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
 const FILLER_SET = new Set(FILLERS);
+const PARTICLE_EDGE = /^[了的着吗呢吧啊么地得]|[了的吗呢吧啊怎]$/u;
 
 /** Words worth indexing: two or more Han characters, or letters/digits (AED, 119). */
 export function wordsOf(text: string): string[] {
@@ -23,7 +24,8 @@ export function wordsOf(text: string): string[] {
     if (!s.isWordLike) continue;
     const w = s.segment;
     if (/^\p{Script=Han}{2,}$/u.test(w) || /^[a-z0-9]{2,}$/.test(w)) {
-      if (!FILLER_SET.has(w)) out.push(w);
+      // ICU sometimes glues a particle to a word ("气了", "了怎"): those are not words.
+      if (!FILLER_SET.has(w) && !PARTICLE_EDGE.test(w)) out.push(w);
     }
   }
   return out;
@@ -77,17 +79,19 @@ function termsOf(f: Fields, vocabulary: readonly string[]): Record<string, numbe
   for (const w of wordsOf(f.title)) put(w, 8);
   // Short title and heading pieces between punctuation ("秸秆", "柴草垛") are words even when ICU
   // does not know them.
-  const pieces = (text: string) => normaliseQuery(text).split(/[^\p{Script=Han}a-z0-9]+/u).filter((p) => p.length >= 2 && p.length <= 6);
+  const pieces = (text: string) => normaliseQuery(text).split(/[^\p{Script=Han}a-z0-9]+/u).filter((p) => p.length >= 2 && p.length <= 6 && !PARTICLE_EDGE.test(p));
   for (const p of pieces(f.title)) put(p, 8);
   for (const h of f.headings) for (const p of pieces(h)) put(p, 4);
-  // Parts shared by a page's own keywords, title or summary ("烧秸秆" and "秸秆焚烧" → "秸秆").
-  const own = [f.title, f.summary, ...f.keywords].map(normaliseQuery);
-  for (const k of f.keywords.map(normaliseQuery)) {
+  // Parts shared by a page's own keywords ("烧秸秆" and "秸秆焚烧" → "秸秆"): the part must stand at
+  // different places in at least two keywords, so fragments like "燃气泄" are not taken.
+  const keywords = [...new Set(f.keywords.map(normaliseQuery))];
+  for (const k of keywords) {
     for (let len = 2; len < k.length; len++) {
       for (let i = 0; i + len <= k.length; i++) {
         const sub = k.slice(i, i + len);
-        if (!/^\p{Script=Han}+$/u.test(sub) || FILLER_SET.has(sub)) continue;
-        if (own.some((o) => o !== k && o.includes(sub))) put(sub, 6);
+        if (!/^\p{Script=Han}+$/u.test(sub) || FILLER_SET.has(sub) || PARTICLE_EDGE.test(sub) || terms[sub]) continue;
+        const at = keywords.map((o) => o.indexOf(sub)).filter((n) => n >= 0);
+        if (at.length >= 2 && new Set(at).size >= 2) put(sub, 6);
       }
     }
   }
