@@ -22,10 +22,9 @@ export function barChart(id: string, title: string, rows: StatsRow[]): SafeHtml 
   const max = Math.max(1, ...rows.flatMap((r) => [r.received ?? 0, r.closed ?? 0]));
   const visible = rows.filter((r) => r.received !== null);
   const summary = visible.length ? visible.map((r) => `${r.label}收到 ${countText(r.received)} 件、办结 ${countText(r.closed)} 件`).join('；') : '各项数量都少于 3 件，不单独公布。';
-  return html`<figure class="chart" role="group" aria-labelledby="${id}-t">
-    <figcaption id="${id}-t">${title}（图中数字与下表相同）</figcaption>
-    <p class="visually-hidden">${summary}</p>
-    <ol class="bar-rows" aria-hidden="true">${rows.map(
+  return html`<figure class="chart" id="${id}">
+    <figcaption>${title}（图中数字与下表相同）</figcaption>
+    <ol class="bar-rows" role="img" aria-label="${title}：${summary}">${rows.map(
       (r) => html`<li class="bar-row"><span class="bar-label">${r.label}</span>${bar('received', '收到', r.received, max)}${bar('closed', '办结', r.closed, max)}</li>`,
     )}</ol>
   </figure>`;
