@@ -56,7 +56,7 @@ test.describe('安全知识', () => {
   test('打印时只印一页宣传单（带二维码），隐藏导航、工具和全文', async ({ page }) => {
     await page.goto(`/guides/${sample.slug}/`);
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('.handout-foot svg')).toBeVisible();
+    await expect(page.locator('.guide-handout-foot svg')).toBeVisible();
     await expect(page.locator('.prose')).toBeHidden();
     await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden();
     await expect(page.getByRole('navigation', { name: '本文目录' })).toBeHidden();

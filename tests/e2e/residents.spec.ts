@@ -113,11 +113,11 @@ test.describe('打印 A4 宣传单', () => {
       expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length, slug).toBe(1);
     }
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('.handout')).toBeVisible();
+    await expect(page.locator('.guide-handout')).toBeVisible();
     await expect(page.locator('.prose')).toBeHidden();
-    const colors = await page.locator('.handout-title, .handout-block li, .handout-numbers strong').evaluateAll((els) => [...new Set(els.map((el) => getComputedStyle(el).color))]);
+    const colors = await page.locator('.guide-handout-title, .guide-handout-block li, .guide-handout-numbers strong').evaluateAll((els) => [...new Set(els.map((el) => getComputedStyle(el).color))]);
     expect(colors).toEqual(['rgb(0, 0, 0)']);
-    await expect(page.locator('.handout-numbers')).toContainText('95598');
+    await expect(page.locator('.guide-handout-numbers')).toContainText('95598');
   });
 });
 
