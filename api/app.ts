@@ -11,8 +11,7 @@ import { adminRoutes } from './routes/admin/index.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
-import { loadSearchIndex, searchRoutes } from './routes/search.ts';
-import { SearchEngine } from './services/search/engine.ts';
+import { searchRoutes } from './routes/search.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
@@ -91,7 +90,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   // Back office and public figures (issue 7).
   app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell }).app);
   app.route('/', dataRoutes(deps.db, shell));
-  app.route('/', searchRoutes(new SearchEngine(loadSearchIndex(deps.siteDir)), shell));
+  app.route('/', searchRoutes(deps.siteDir, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
 

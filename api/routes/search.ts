@@ -16,13 +16,19 @@ export const SEARCH_INDEX_FILE = '.search-index.json';
 /** Longer questions are cut: nobody types more, and ranking cost stays bounded. */
 export const MAX_QUERY_LENGTH = 60;
 
+let fromContent: SearchIndex | null = null;
+
 export function loadSearchIndex(siteDir: string): SearchIndex {
   const file = join(siteDir, SEARCH_INDEX_FILE);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SearchIndex;
-  return buildSearchIndex('content');
+  fromContent ??= buildSearchIndex('content');
+  return fromContent;
 }
 
-export function searchRoutes(engine: SearchEngine, shell: PageShell): Hono {
+/** The engine is made on the first search, so starting the app (and every API test) stays fast. */
+export function searchRoutes(siteDir: string, shell: PageShell): Hono {
+  let engine: SearchEngine | null = null;
+  const ready = () => (engine ??= new SearchEngine(loadSearchIndex(siteDir)));
   const app = new Hono();
   const audienceNames = AUDIENCES.map((a) => a.name);
   const sectorNames = SECTORS.map((s) => s.name);
@@ -39,7 +45,7 @@ export function searchRoutes(engine: SearchEngine, shell: PageShell): Hono {
       const v = c.req.query(key);
       if (v && allowed[key].includes(v)) filters[key] = v;
     }
-    const outcome = q ? engine.search(q, filters) : null;
+    const outcome = q ? ready().search(q, filters) : null;
     c.header('Cache-Control', 'no-cache');
     const title = q ? `搜索"${q}"` : '搜索';
     const body = searchPage({ q, filters, outcome, all: c.req.query('all') === '1' }, sectorNames, audienceNames);

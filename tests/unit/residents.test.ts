@@ -155,3 +155,22 @@ describe('站点地图', () => {
     expect(sitemapXml('https://example.cn', ['/a&b/'], new Map([['/a&b/', '2026-01-01']]))).toContain('<loc>https://example.cn/a&amp;b/</loc><lastmod>2026-01-01</lastmod>');
   });
 });
+
+describe('GET /search/（不需要构建好的网站也能用）', async () => {
+  const { createApp } = await import('../../api/app.ts');
+  const { openDb } = await import('../../api/db/client.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'search-app-'));
+  const { app } = createApp({ db: openDb(':memory:'), siteDir: dir, dataDir: dir, reporting: { onRecoveryKey: () => {} } });
+  it('整句问题直接得到结果页；过长的问题截短；未知筛选值被忽略', async () => {
+    const res = await app.request(`/search/?q=${encodeURIComponent('三轮车拉人上国道')}&${encodeURIComponent('类型')}=bogus`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('href="/guides/rural-road-safety/"');
+    const long = await app.request(`/search/?q=${encodeURIComponent('火'.repeat(200))}`);
+    expect(await long.text()).toContain(`"${'火'.repeat(60)}"`);
+  });
+  it('$& 出现在问题里时原样显示', async () => {
+    const body = await (await app.request(`/search/?q=${encodeURIComponent('$&煤气')}`)).text();
+    expect(body).toContain('$&amp;煤气');
+  });
+});
