@@ -24,8 +24,8 @@ export function barChart(id: string, title: string, rows: StatsRow[]): SafeHtml 
   const summary = visible.length ? visible.map((r) => `${r.label}收到 ${countText(r.received)} 件、办结 ${countText(r.closed)} 件`).join('；') : '各项数量都少于 3 件，不单独公布。';
   return html`<figure class="chart" id="${id}">
     <figcaption>${title}（图中数字与下表相同）</figcaption>
-    <ol class="bar-rows" role="img" aria-label="${title}：${summary}">${rows.map(
-      (r) => html`<li class="bar-row"><span class="bar-label">${r.label}</span>${bar('received', '收到', r.received, max)}${bar('closed', '办结', r.closed, max)}</li>`,
-    )}</ol>
+    <div class="bar-rows" role="img" aria-label="${title}：${summary}">${rows.map(
+      (r) => html`<div class="bar-row"><span class="bar-label">${r.label}</span>${bar('received', '收到', r.received, max)}${bar('closed', '办结', r.closed, max)}</div>`,
+    )}</div>
   </figure>`;
 }
