@@ -3,8 +3,8 @@
  * the server so it works without JavaScript and is always current. Suppressed cells read "少于3".
  */
 import type { PublicStats, StatsRow } from '../services/admin/stats.ts';
-import { barChart } from './data-charts.ts';
 import { html, type SafeHtml } from './html.ts';
+import { barChart } from './data-charts.ts';
 
 const SUPPRESSED = '少于3';
 const n = (v: number | null) => (v === null ? SUPPRESSED : v.toLocaleString('zh-CN'));

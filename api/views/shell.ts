@@ -6,8 +6,6 @@ export interface PageParts {
   title: string;
   description?: string;
   body: SafeHtml;
-  /** Public pages search engines may index (/data/); the shell is noindex otherwise. */
-  indexable?: boolean;
 }
 
 const NOINDEX = '<meta name="robots" content="noindex">';
@@ -28,16 +26,20 @@ export class PageShell {
     this.template = template;
   }
 
-  render({ title, description = '', body, indexable = false }: PageParts): string {
+  render({ title, description = '', body }: PageParts): string {
     // Function replacers: a string replacement would expand `$&`, `$'`, `` $` `` typed by a user
     // into pieces of the template (issue 10, observation 9).
     const safeTitle = escapeHtml(title);
     const safeDescription = escapeHtml(description);
-    const page = this.template
+    return this.template
       .replaceAll('__PAGE_TITLE__', () => safeTitle)
       .replaceAll('__PAGE_DESCRIPTION__', () => safeDescription)
       .replace('<!--PAGE_BODY-->', () => body.value);
-    return indexable ? page.replace(NOINDEX, '') : page;
+  }
+
+  /** A public page search engines may index (/data/); every other server page stays noindex. */
+  renderIndexable(parts: PageParts): string {
+    return this.render(parts).replace(NOINDEX, '');
   }
 
   /** A Chinese error page: what went wrong and what to do next. */

@@ -130,9 +130,9 @@ describe('服务器页面外壳', () => {
   mkdirSync(join(dir, 'server-shell'));
   writeFileSync(join(dir, 'server-shell', 'index.html'), '<html><head><title>__PAGE_TITLE__</title><meta name="robots" content="noindex"></head><body><!--PAGE_BODY--></body></html>');
   const shell = new PageShell(dir);
-  it('默认不让搜索引擎收录，indexable 的页面（/data/）可以收录', () => {
+  it('默认不让搜索引擎收录，renderIndexable 的页面（/data/）可以收录', () => {
     expect(shell.render({ title: 't', body: html`x` })).toContain('noindex');
-    expect(shell.render({ title: 't', body: html`x`, indexable: true })).not.toContain('noindex');
+    expect(shell.renderIndexable({ title: 't', body: html`x` })).not.toContain('noindex');
   });
   it('标题里的 $& 不会展开成模板片段', () => {
     expect(shell.render({ title: '搜索"$&"', body: html`x` })).toContain('<title>搜索&quot;$&amp;&quot;</title>');
