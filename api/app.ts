@@ -5,18 +5,18 @@ import { routePath } from 'hono/route';
 import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
-import { compressHtml } from './middleware/compress.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
-import { searchRoutes } from './routes/search.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
 import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
 import { PageShell } from './views/shell.ts';
+import { compressHtml } from './middleware/compress.ts';
+import { searchRoutes } from './routes/search.ts';
 
 export interface AppDeps {
   db: Db;

@@ -37,11 +37,6 @@ export class PageShell {
       .replace('<!--PAGE_BODY-->', () => body.value);
   }
 
-  /** A public page search engines may index (/data/); every other server page stays noindex. */
-  renderIndexable(parts: PageParts): string {
-    return this.render(parts).replace(NOINDEX, '');
-  }
-
   /** A Chinese error page: what went wrong and what to do next. */
   error(title: string, message: string): string {
     return this.render({
@@ -50,5 +45,10 @@ export class PageShell {
         <p><a class="button" href="/">回到首页</a></p>
         <p class="notice danger">遇到紧急情况，请立即拨打 119（火警）、120（急救）或 110（报警）。</p>`,
     });
+  }
+
+  /** A public page search engines may index (/data/); every other server page stays noindex. */
+  renderIndexable(parts: PageParts): string {
+    return this.render(parts).replace(NOINDEX, '');
   }
 }
