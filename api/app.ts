@@ -19,6 +19,8 @@ import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
 import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
 import { PageShell } from './views/shell.ts';
+import { compressHtml } from './middleware/compress.ts';
+import { searchRoutes } from './routes/search.ts';
 
 export interface AppDeps {
   db: Db;
@@ -56,7 +58,7 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const STAFF_UPLOAD_PATH = /^\/api\/admin\/reports\/[^/]+\/files$/;
 
 /** Paths the server renders or hides itself; never served from dist as-is. */
-const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/];
+const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/, /^\/\.search-index\.json$/];
 
 export interface BuiltApp {
   app: Hono;
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   // any handler reads a byte.
   app.use('*', clientInfo(deps.edge?.trustProxy ?? NO_PROXY, { cookieSecure: deps.edge?.cookieSecure ?? false }));
   app.use('*', securityHeaders(loadScriptHashes(deps.siteDir)));
+  // Server-rendered HTML goes out compressed (issue 13); runs inside the security headers.
+  app.use('*', compressHtml());
   app.use('*', hostCheck(deps.edge?.allowedHosts ?? DEV_HOSTS));
   for (const path of ['/api/reports', '/api/reports/*', '/report/*']) app.use(path, sameOriginPosts());
   app.use(
@@ -114,6 +118,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   // Back office and public figures (issue 7).
   app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir }).app);
   app.route('/', dataRoutes(deps.db, shell));
+  app.route('/', searchRoutes(deps.siteDir, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));
 

@@ -11,6 +11,7 @@ import { sweepOrphanBlobs } from './services/reports/workflow.ts';
 import { ContentError } from '../content/schemas/friendly-errors.ts';
 import { QuestionBank } from './services/quiz/bank.ts';
 import { startQuizPurge } from './services/quiz/purge.ts';
+import { operatorWarning } from '../config/operator.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
 export function startServer() {
@@ -60,6 +61,10 @@ export function startServer() {
   runRetention();
   setInterval(runRetention, 24 * 3600_000).unref();
   const stopQuizPurge = startQuizPurge(db);
+
+  // Who runs the site must be said on every page (issue 13): remind the operator while it is not.
+  const operatorNote = operatorWarning();
+  if (operatorNote) console.warn(operatorNote);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`商河安全已启动：http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);

@@ -114,14 +114,13 @@ function pageBytes(): void {
 }
 
 async function pagefindBytes(base: string): Promise<void> {
-  console.log('\n## 每次搜索从 Pagefind 下载的字节数（首次搜索含程序和索引入口；第二次只下载新的索引分片）\n');
+  console.log('\n## 每次搜索下载的字节数（所有请求的响应体；首次含样式和脚本，随后只有结果页）\n');
   const browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-gpu'] });
   const rows: (string | number)[][] = [];
   for (const [first, second] of [['煤气中毒', '电动车充电'], ['高楼着火', '有限空间'], ['孩子溺水', '灭火器怎么用']] as const) {
     const page = await browser.newPage();
     let bytes = 0;
     page.on('requestfinished', async (req) => {
-      if (!req.url().includes('/pagefind/')) return;
       const sizes = await req.sizes();
       bytes += sizes.responseBodySize;
     });

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { buildSearchIndex } from './search-index.ts';
+import { writeSearchIndex } from './search-index.ts';
+import { writeSitemap } from './sitemap.ts';
 
 const DIST = process.env.OUT_DIR ?? 'dist';
 const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|xml|txt|webmanifest)$/;
@@ -47,8 +48,10 @@ export function stripIslandStyles(htmlText: string): string {
 }
 
 if (import.meta.main) {
-  const pages = await buildSearchIndex(DIST);
+  const pages = writeSearchIndex(DIST, process.env.CONTENT_ROOT ?? 'content');
   console.log(`postbuild: 搜索索引收录 ${pages} 个页面`);
+  const listed = writeSitemap(DIST, process.env.SITE_URL ?? 'http://127.0.0.1:4321', process.env.CONTENT_ROOT ?? 'content');
+  console.log(`postbuild: 站点地图收录 ${listed} 个公开页面`);
   const hashes: Record<string, string[]> = {};
   let compressed = 0;
   for (const file of walk(DIST)) {

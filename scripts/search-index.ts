@@ -1,13 +1,16 @@
-// Builds the Pagefind index over dist/ (Chinese segmentation comes from <html lang="zh-CN">).
-import * as pagefind from 'pagefind';
+// Writes the sentence-search index (issue 13) the server ranks /search/ with: words from every
+// guide, case, campaign and service page, built once here so the dictionary matches what we publish.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEARCH_INDEX_FILE } from '../api/routes/search.ts';
+import { buildSearchIndex } from '../api/services/search/build.ts';
+import { CAMPAIGNS } from '../src/utils/campaigns.ts';
 
-export async function buildSearchIndex(siteDir: string): Promise<number> {
-  const { index, errors } = await pagefind.createIndex({});
-  if (!index) throw new Error(`Pagefind 无法创建索引：${errors.join('；')}`);
-  const added = await index.addDirectory({ path: siteDir });
-  if (added.errors.length) throw new Error(`Pagefind 索引出错：${added.errors.join('；')}`);
-  const written = await index.writeFiles({ outputPath: `${siteDir}/pagefind` });
-  if (written.errors.length) throw new Error(`Pagefind 写入出错：${written.errors.join('；')}`);
-  await pagefind.close();
-  return added.page_count;
+export function writeSearchIndex(siteDir: string, contentDir = 'content'): number {
+  const index = buildSearchIndex(
+    contentDir,
+    CAMPAIGNS.map((c) => ({ url: `/campaigns/${c.slug}/`, title: c.name, summary: c.lead, keywords: [c.name, c.quizTopic], body: `${c.when}\n${c.poster.join('\n')}` })),
+  );
+  writeFileSync(join(siteDir, SEARCH_INDEX_FILE), JSON.stringify(index));
+  return index.pages.length;
 }

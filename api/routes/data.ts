@@ -17,7 +17,7 @@ export function dataRoutes(db: Db, shell: PageShell): Hono {
   app.get('/data', (c) => c.redirect('/data/', 301));
   app.get('/data/', function dataPageRoute(c) {
     c.header('Cache-Control', 'no-cache');
-    return c.html(shell.render({ title: '数据公开', description: '商河县安全生产举报的受理、办结、办结率和奖励情况，按月份和行业领域公开。', body: dataPage(publicStats(db)) }));
+    return c.html(shell.renderIndexable({ title: '数据公开', description: '商河县安全生产举报的受理、办结、办结率和奖励情况，按月份和行业领域公开。', body: dataPage(publicStats(db)) }));
   });
   return app;
 }

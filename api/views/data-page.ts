@@ -5,46 +5,12 @@
 import type { PublicStats, StatsRow } from '../services/admin/stats.ts';
 import { groupedHash } from '../services/admin/audit.ts';
 import { html, type SafeHtml } from './html.ts';
+import { barChart } from './data-charts.ts';
 
 const SUPPRESSED = '少于3';
 const n = (v: number | null) => (v === null ? SUPPRESSED : v.toLocaleString('zh-CN'));
 const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
 const daysText = (v: number | null) => (v === null ? '—' : `${v} 天`);
-
-/** Long sector names are cut in the chart (the table next to it has them in full). */
-function shortLabel(label: string): string {
-  return label.length > 8 ? `${label.slice(0, 7)}…` : label;
-}
-
-/** Horizontal grouped bars (received / closed) per row; suppressed values are drawn as hatched stubs. */
-function barChart(id: string, title: string, rows: StatsRow[]): SafeHtml {
-  const max = Math.max(1, ...rows.flatMap((r) => [r.received ?? 0, r.closed ?? 0]));
-  const rowH = 36;
-  const labelW = 118;
-  const width = 400;
-  const barW = width - labelW - 40;
-  const height = rows.length * rowH + 40;
-  const visible = rows.filter((r) => r.received !== null);
-  const summary = visible.length ? visible.map((r) => `${r.label}收到 ${r.received} 件、办结 ${n(r.closed)} 件`).join('；') : '各项数量都少于 3 件，不单独公布。';
-  return html`<figure class="chart">
-    <svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-t ${id}-d" class="chart-svg">
-      <title id="${id}-t">${title}</title><desc id="${id}-d">${summary}</desc>
-      <g class="chart-legend" aria-hidden="true"><rect x="${labelW}" y="4" width="14" height="14" class="bar-received"/><text x="${labelW + 20}" y="16">收到</text>
-      <rect x="${labelW + 80}" y="4" width="14" height="14" class="bar-closed"/><text x="${labelW + 100}" y="16">办结</text></g>
-      ${rows.map((r, i) => {
-        const y = 30 + i * rowH;
-        const w1 = r.received === null ? 0 : Math.round((r.received / max) * barW);
-        const w2 = r.closed === null ? 0 : Math.round((r.closed / max) * barW);
-        return html`<g aria-hidden="true"><text x="${labelW - 6}" y="${y + 18}" text-anchor="end" class="chart-label">${shortLabel(r.label)}</text>
-          ${r.received === null
-            ? html`<text x="${labelW + 4}" y="${y + 18}" class="chart-suppressed">${SUPPRESSED}</text>`
-            : html`<rect x="${labelW}" y="${y + 2}" width="${Math.max(w1, 2)}" height="12" class="bar-received"/><text x="${labelW + Math.max(w1, 2) + 4}" y="${y + 13}" class="chart-value">${r.received}</text>
-              ${r.closed === null ? html`<text x="${labelW + 4}" y="${y + 28}" class="chart-suppressed">办结${SUPPRESSED}</text>` : html`<rect x="${labelW}" y="${y + 16}" width="${Math.max(w2, 2)}" height="12" class="bar-closed"/><text x="${labelW + Math.max(w2, 2) + 4}" y="${y + 27}" class="chart-value">${r.closed}</text>`}`}</g>`;
-      })}
-    </svg>
-    <figcaption>${title}（图中数字与下表相同）</figcaption>
-  </figure>`;
-}
 
 function table(caption: string, first: string, rows: StatsRow[]): SafeHtml {
   return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${caption}（可左右滚动）"><table class="data-table"><caption>${caption}</caption>

@@ -8,6 +8,8 @@ export interface PageParts {
   body: SafeHtml;
 }
 
+const NOINDEX = '<meta name="robots" content="noindex">';
+
 /** Renders server pages inside the site's own layout (dist/server-shell/index.html). */
 export class PageShell {
   private readonly template: string;
@@ -43,5 +45,10 @@ export class PageShell {
         <p><a class="button" href="/">回到首页</a></p>
         <p class="notice danger">遇到紧急情况，请立即拨打 119（火警）、120（急救）或 110（报警）。</p>`,
     });
+  }
+
+  /** A public page search engines may index (/data/); every other server page stays noindex. */
+  renderIndexable(parts: PageParts): string {
+    return this.render(parts).replace(NOINDEX, '');
   }
 }

@@ -30,7 +30,13 @@ export function toggle(button) {
   }
   const root = document.querySelector(button.getAttribute('data-read-aloud'));
   if (!root) return;
-  const queue = blocks(root);
+  // Title and summary first, then the text.
+  const article = root.closest('article') || document;
+  const head = [article.querySelector('h1'), article.querySelector('.lead')]
+    .filter(Boolean)
+    .map((el) => el.textContent.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  const queue = [...head, ...blocks(root)];
   const voice = chineseVoice();
   active = button;
   setState(button, true);

@@ -53,21 +53,72 @@
       b.addEventListener('click', function () { window.print(); });
     });
 
-    // 朗读: shown only when the browser has a Chinese voice; the player loads on first use.
+    // 朗读: the button shows when the browser can speak Chinese; otherwise a short note says why not.
     var readButtons = document.querySelectorAll('[data-read-aloud]');
-    if (readButtons.length && 'speechSynthesis' in window) {
-      var reveal = function () {
-        var voices = window.speechSynthesis.getVoices();
-        var zh = voices.some(function (v) { return /^zh(-|_|$)/i.test(v.lang) || /^cmn/i.test(v.lang); });
-        readButtons.forEach(function (b) { b.hidden = !zh; });
+    var explain = function (text) {
+      readButtons.forEach(function (b) {
+        b.hidden = true;
+        var note = b.parentNode.querySelector('[data-read-aloud-note]');
+        if (!note) {
+          note = document.createElement('p');
+          note.className = 'read-aloud-note';
+          note.setAttribute('data-read-aloud-note', '');
+          b.parentNode.appendChild(note);
+        }
+        note.textContent = text;
+      });
+    };
+    if (readButtons.length && !('speechSynthesis' in window)) {
+      explain('朗读暂时用不了：这个浏览器不支持语音朗读。可以换用手机自带的浏览器，或使用手机的"屏幕朗读"功能。');
+    } else if (readButtons.length) {
+      var hasZh = function () {
+        return window.speechSynthesis.getVoices().some(function (v) { return /^zh(-|_|$)/i.test(v.lang) || /^cmn/i.test(v.lang); });
       };
-      reveal();
-      window.speechSynthesis.addEventListener('voiceschanged', reveal);
+      var reveal = function () {
+        if (!hasZh()) return false;
+        readButtons.forEach(function (b) {
+          b.hidden = false;
+          var note = b.parentNode.querySelector('[data-read-aloud-note]');
+          if (note) note.remove();
+        });
+        return true;
+      };
+      // Voices load late in some browsers: decide only after they had a moment to arrive.
+      if (!reveal()) {
+        window.speechSynthesis.addEventListener('voiceschanged', reveal);
+        setTimeout(function () {
+          if (!reveal()) explain('朗读暂时用不了：这台手机或电脑没有安装中文（普通话）语音。在系统设置的"语言"或"文字转语音"里添加中文语音后，刷新本页就能朗读。');
+        }, 1500);
+      }
       readButtons.forEach(function (b) {
         b.addEventListener('click', function () {
           import('/scripts/read-aloud.js').then(function (m) { m.toggle(b); });
         });
       });
     }
+
+    // Header menus (字号, 菜单): one open at a time; Esc or a tap elsewhere closes them.
+    var menus = document.querySelectorAll('[data-header-menu]');
+    menus.forEach(function (m) {
+      m.addEventListener('toggle', function () {
+        if (m.open) menus.forEach(function (o) { if (o !== m) o.open = false; });
+      });
+    });
+    document.addEventListener('keydown', function (event) {
+      if (event.key !== 'Escape') return;
+      menus.forEach(function (m) {
+        if (m.open) { m.open = false; m.querySelector('summary').focus(); }
+      });
+    });
+    document.addEventListener('click', function (event) {
+      menus.forEach(function (m) { if (m.open && !m.contains(event.target)) m.open = false; });
+    });
+
+    // Search filters apply as soon as one is chosen (the 按条件搜索 button does the same without JavaScript).
+    document.querySelectorAll('select[data-filter]').forEach(function (s) {
+      s.addEventListener('change', function () {
+        if (s.form && s.form.requestSubmit) s.form.requestSubmit();
+      });
+    });
   });
 })();

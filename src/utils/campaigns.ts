@@ -14,6 +14,38 @@ export interface Campaign {
   /** Quiz topic hint for /quiz/. */
   quizTopic: string;
   sources: Source[];
+  /** What the theme is called (全国消防日's theme belongs to the 消防宣传月 in November). */
+  themeOf: string;
+  /** Official themes by year: only those read in an official or state-media publication. */
+  themes: CampaignTheme[];
+}
+
+export interface CampaignTheme {
+  year: number;
+  theme: string;
+  source: Source;
+}
+
+export type ThemeStatus =
+  | { kind: 'current'; year: number; theme: CampaignTheme }
+  | { kind: 'previous'; year: number; theme: CampaignTheme }
+  | { kind: 'none'; year: number };
+
+/**
+ * This year's theme, else last year's (the page then says this year's is not confirmed yet),
+ * else none. Older themes are not shown: a stale slogan on a poster misleads.
+ */
+export function themeFor(campaign: Pick<Campaign, 'themes'>, year: number): ThemeStatus {
+  const current = campaign.themes.find((t) => t.year === year);
+  if (current) return { kind: 'current', year, theme: current };
+  const previous = campaign.themes.find((t) => t.year === year - 1);
+  if (previous) return { kind: 'previous', year, theme: previous };
+  return { kind: 'none', year };
+}
+
+/** The year in Beijing time (the site is rebuilt when content changes). */
+export function beijingYear(now: Date = new Date()): number {
+  return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
 }
 
 export const CAMPAIGNS: Campaign[] = [
@@ -31,6 +63,8 @@ export const CAMPAIGNS: Campaign[] = [
     ],
     guides: ['worker-rights', 'report-hazards', 'confined-space', 'dual-prevention', 'hot-work', 'ebike-charging', 'fire-extinguisher', 'emergency-calls'],
     quizTopic: '安全生产',
+    themeOf: '全国"安全生产月"',
+    themes: [],
     sources: [
       {
         publisher: '新疆维吾尔自治区公安厅（转载新华社）',
@@ -54,6 +88,8 @@ export const CAMPAIGNS: Campaign[] = [
     ],
     guides: ['earthquake', 'flood-rainstorm', 'lightning', 'high-rise-fire-escape', 'emergency-calls', 'cpr-aed'],
     quizTopic: '防灾避险',
+    themeOf: '全国防灾减灾日',
+    themes: [],
     sources: [
       {
         publisher: '厦门大学（转述国务院决定）',
@@ -78,6 +114,20 @@ export const CAMPAIGNS: Campaign[] = [
     ],
     guides: ['fire-extinguisher', 'high-rise-fire-escape', 'home-fire-prevention', 'ebike-charging', 'shop-fire-safety', 'straw-fire-prevention', 'co-poisoning', 'emergency-calls'],
     quizTopic: '消防',
+    themeOf: '全国消防宣传月（每年 11 月，11 月 9 日为全国消防日）',
+    themes: [
+      {
+        year: 2025,
+        theme: '全民消防、生命至上——安全用火用电',
+        source: {
+          publisher: '浙江法治报（浙江在线）',
+          title: '2025年全国消防宣传月活动启动（新华社消息）',
+          date: '2025-11-07',
+          url: 'http://zjfzb.zjol.com.cn/html/2025-11/07/content_4437442.htm?div=-1',
+          note: '"记者从国家消防救援局获悉，国务院安委会办公室、应急管理部、国家消防救援局11月4日在京举行2025年全国消防宣传月活动启动仪式。今年活动主题为\'全民消防、生命至上——安全用火用电\'。"',
+        },
+      },
+    ],
     sources: [
       {
         publisher: '湖北交通职业技术学院（转述公安部决定）',

@@ -36,6 +36,7 @@ test.describe('网站外壳', () => {
 
   test('字号和高对比度设置生效，并在本浏览器中记住', async ({ page }) => {
     await page.goto('/');
+    await page.locator('summary', { hasText: '字号' }).click();
     const body = page.locator('body');
     const size = async () => parseFloat(await body.evaluate((el) => getComputedStyle(el).fontSize));
     const standard = await size();
@@ -49,6 +50,7 @@ test.describe('网站外壳', () => {
     await expect(page.locator('html')).toHaveAttribute('data-contrast', 'high');
     expect(await body.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 0)');
     await page.reload();
+    await page.locator('summary', { hasText: '字号' }).click();
     await expect(page.locator('html')).toHaveAttribute('data-text', 'xlarge');
     await expect(page.locator('html')).toHaveAttribute('data-contrast', 'high');
     expect(await size()).toBeCloseTo(xlarge, 0);
@@ -57,6 +59,7 @@ test.describe('网站外壳', () => {
   test('手机宽度 320px 没有横向滚动', async ({ page }) => {
     await page.setViewportSize({ width: 320, height: 700 });
     await page.goto('/');
+    await page.locator('summary', { hasText: '字号' }).click();
     await page.getByRole('button', { name: '特大' }).click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -76,7 +79,10 @@ test.describe('不开 JavaScript', () => {
   test('首页内容完整可读，提示用浏览器放大', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    // Phones: navigation and text-size help sit behind the 菜单 and 字号 buttons, which work without JavaScript.
+    await page.locator('summary', { hasText: '菜单' }).click();
     await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+    await page.locator('summary', { hasText: '字号' }).click();
     await expect(page.getByText('放大文字')).toBeVisible();
     // The JS-only controls stay hidden rather than showing buttons that do nothing.
     await expect(page.getByRole('button', { name: '高对比度' })).toBeHidden();

@@ -53,10 +53,11 @@ test.describe('安全知识', () => {
     await context.close();
   });
 
-  test('打印时显示二维码，隐藏导航和工具', async ({ page }) => {
+  test('打印时只印一页宣传单（带二维码），隐藏导航、工具和全文', async ({ page }) => {
     await page.goto(`/guides/${sample.slug}/`);
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('.print-qr svg')).toBeVisible();
+    await expect(page.locator('.guide-handout-foot svg')).toBeVisible();
+    await expect(page.locator('.prose')).toBeHidden();
     await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden();
     await expect(page.getByRole('navigation', { name: '本文目录' })).toBeHidden();
   });
