@@ -217,6 +217,7 @@ test.describe('公开的举报页面（手机宽度）', () => {
     const requests: { url: string; cookie: string | undefined }[] = [];
     page.on('request', (r) => requests.push({ url: r.url(), cookie: r.headers()['cookie'] }));
     await page.goto('/report/');
+    await page.locator('summary', { hasText: '字号' }).click();
     await page.getByRole('button', { name: '大', exact: true }).click();
     await page.goto('/privacy/');
     await page.goto('/report/status/');
