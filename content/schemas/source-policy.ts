@@ -43,6 +43,7 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   'hxnews.com': '福建日报报业集团（海峡网）',
   'kankanews.com': '上海广播电视台（看看新闻）',
   'whb.cn': '上海报业集团（文汇报）',
+  'xinmin.cn': '上海报业集团《新民晚报》（中共上海市委宣传部主管的上海报业集团主办）',
   // International guideline body the Chinese first-aid training follows (cited only where no
   // Chinese official text could be found; the page says so).
   'heart.org': '美国心脏协会（国际复苏指南）',

@@ -14,6 +14,7 @@ describe('classifySource', () => {
     'https://WWW.Chinacdc.CN/jkzt/',
     'https://fz.sjtu.edu.cn/info/1061/12976.htm',
     'https://sjb.qlwb.com.cn/html/2010-12/01/content_50302.htm?div=-1',
+    'https://paper.xinmin.cn/html/xmwb/2024-02-24/6/179511.html',
   ])('allows %s', (url) => {
     expect(classifySource(url).kind).toBe('allowed');
   });
@@ -38,6 +39,8 @@ describe('classifySource', () => {
     expect(classifySource('https://henan.china.com/a').kind).toBe('unlisted');
     expect(classifySource('https://www.safehoo.com/a').kind).toBe('unlisted');
     expect(classifySource('https://qlwb.com.cn.example.com/a').kind).toBe('unlisted');
+    expect(classifySource('https://xinmin.cn.example.com/a').kind).toBe('unlisted');
+    expect(classifySource('https://notxinmin.cn/a').kind).toBe('unlisted');
   });
 });
 
