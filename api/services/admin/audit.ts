@@ -7,6 +7,7 @@ import { asc, eq } from 'drizzle-orm';
 import { sha256Hex } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { appMeta, auditLog } from '../../db/schema.ts';
+import { CHANNEL_AUDIT_ACTIONS } from '../channels/audit-actions.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_KEY = 'audit_head';
@@ -35,6 +36,8 @@ export const AUDIT_ACTIONS = {
   'retention.purged': '到期清除附件和身份',
   'export.csv': '导出 CSV',
   'case.printed': '打印案卷',
+  // Issue 15 (channels, notifications): one hook line.
+  ...CHANNEL_AUDIT_ACTIONS,
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
