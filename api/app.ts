@@ -7,6 +7,8 @@ import { MESSAGES, UserError } from './errors.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { CHANNEL_UPLOAD_PATHS } from './routes/admin/channels.ts';
+import type { NotifyConfig } from './services/notify/config.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
@@ -32,6 +34,8 @@ export interface AppDeps {
   };
   /** Quizzes: question bank, retention of class sessions (defaults load content/questions, 7 days). */
   quiz?: QuizOptions;
+  /** Notification settings (issue 15), parsed at start by server.ts. */
+  notify?: NotifyConfig | null;
 }
 
 /** Default cap on request bodies; upload routes declare their own larger limit. */
@@ -61,7 +65,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   });
   // Upload routes declare their own, larger limit (api/routes/reports.ts).
   const limitBodies: MiddlewareHandler = function defaultBodyLimit(c, next) {
-    if (c.req.method === 'POST' && UPLOAD_PATHS.includes(c.req.path)) return next();
+    if (c.req.method === 'POST' && (UPLOAD_PATHS.includes(c.req.path) || CHANNEL_UPLOAD_PATHS.includes(c.req.path))) return next();
     return defaultLimit(c, next);
   };
   app.use('/api/*', limitBodies);
@@ -84,7 +88,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   );
 
   // Back office and public figures (issue 7).
-  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell }).app);
+  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, notify: deps.notify ?? null }).app);
   app.route('/', dataRoutes(deps.db, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));

@@ -9,12 +9,16 @@ import { sweepOrphanBlobs } from './services/reports/workflow.ts';
 import { ContentError } from '../content/schemas/friendly-errors.ts';
 import { QuestionBank } from './services/quiz/bank.ts';
 import { startQuizPurge } from './services/quiz/purge.ts';
+import { parseNotifyEnv, type NotifyConfig } from './services/notify/config.ts';
+import { startNotifier } from './services/notify/index.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
 export function startServer() {
   let config;
+  let notify: NotifyConfig;
   try {
     config = parseEnv();
+    notify = parseNotifyEnv(process.env, config.siteUrl);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -39,6 +43,7 @@ export function startServer() {
     siteDir: config.siteDir,
     dataDir: config.dataDir,
     reporting: config.rateLimits ? {} : { limits: {} },
+    notify,
     quiz: { bank, retentionDays: config.quizRetentionDays, attemptsPerDay: config.quizExamAttemptsPerDay, siteUrl: config.siteUrl },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
@@ -52,6 +57,8 @@ export function startServer() {
   runRetention();
   setInterval(runRetention, 24 * 3600_000).unref();
   const stopQuizPurge = startQuizPurge(db);
+  // Issue 15: notifications derived from database state, beside the workflow (never inside it).
+  const stopNotifier = startNotifier(db, notify);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`商河安全已启动：http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/`);
@@ -63,6 +70,7 @@ export function startServer() {
     closing = true;
     console.log(`收到 ${signal}，正在停止服务……`);
     stopQuizPurge();
+    stopNotifier();
     server.close(() => {
       db.$client.close();
       process.exit(0);

@@ -15,6 +15,8 @@ import type { IdentityRequestView } from '../services/admin/identity.ts';
 import { SETTING_LABELS } from '../services/admin/settings.ts';
 import type { StaffPublic, StaffSession } from '../services/admin/staff.ts';
 import { html, SafeHtml } from './html.ts';
+import { CHANNEL_NAV_LINKS } from './admin/channel-nav.ts';
+import { CHANNELS } from '../../config/channels.ts';
 
 export const categoryName = (code: string) => REPORT_CATEGORIES.find((c) => c.code === code)?.name ?? code;
 export const sectorName = (code: string) => SECTOR_NAMES[code as SectorCode] ?? code;
@@ -34,6 +36,7 @@ export function adminNav(s: StaffSession, current: string): SafeHtml {
     ['/admin/audit/', '审计日志', ['auditor', 'admin']],
     ['/admin/staff/', '账号管理', ['admin']],
     ['/admin/settings/', '期限和保存设置', ['admin']],
+    ...CHANNEL_NAV_LINKS, // issue 15
     ['/admin/password', '修改密码', ['intake', 'handler', 'supervisor', 'custodian', 'auditor', 'admin']],
   ];
   return html`${STYLE}<nav class="admin-nav" aria-label="后台导航">
@@ -80,6 +83,7 @@ export function queuePage(s: StaffSession, items: QueueItem[], filter: QueueFilt
       ${select('sector', '行业领域', SECTOR_CODES.map((c) => [c, sectorName(c)] as [string, string]), filter.sector)}
       ${role !== 'handler' ? select('department', '办理部门', DEPARTMENTS.map((d) => [d.code, d.name] as [string, string]), filter.department) : ''}
       ${select('deadline', '期限', [['overdue', '已超期'], ['soon', '临期'], ['ok', '正常']], filter.deadline)}
+      ${select('channel', '来源渠道', CHANNELS.map((ch) => [ch.code, ch.name] as [string, string]), filter.channel)}
       <button type="submit" class="button">筛选</button>
     </form>
     ${role !== 'handler' ? html`<p><a class="button secondary" href="/api/admin/export.csv?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString()}" download>导出 CSV（安委会月报）</a></p>` : ''}
@@ -89,7 +93,7 @@ export function queuePage(s: StaffSession, items: QueueItem[], filter: QueueFilt
       <thead><tr><th scope="col">编号</th><th scope="col">收到</th><th scope="col">类别 / 行业</th><th scope="col">镇街</th><th scope="col">办理部门</th><th scope="col">状态</th><th scope="col">期限</th></tr></thead>
       <tbody>${items.map(
         (i) => html`<tr class="row-${i.deadline_state}">
-          <td data-label="编号"><span>${role === 'auditor' ? i.ref : html`<a href="/admin/cases/${i.id}">${i.ref}</a>`}${i.real_name ? html` <span class="tag">实名</span>` : ''}</span></td>
+          <td data-label="编号"><span>${role === 'auditor' ? i.ref : html`<a href="/admin/cases/${i.id}">${i.ref}</a>`}${i.real_name ? html` <span class="tag">实名</span>` : ''}${i.channel !== 'web' ? html` <span class="tag">${i.channel_label}</span>` : ''}</span></td>
           <td data-label="收到">${i.created_on}</td><td data-label="类别"><span>${categoryName(i.category)}<br><span class="field-hint">${sectorName(i.sector)}</span></span></td>
           <td data-label="镇街">${townshipName(i.township)}</td><td data-label="部门">${deptNames(i.departments)}</td><td data-label="状态">${i.status_label}</td><td data-label="期限">${deadlineCell(i)}</td></tr>`,
       )}</tbody></table></div>`
@@ -117,7 +121,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: { transitions: R
   return html`${adminNav(s, '')}
     <p><a href="/admin/">← 返回案件列表</a></p>
     <div class="page-head"><h1>案件 ${c.ref}</h1>
-      <p class="lead">${c.status_label} · ${categoryName(c.category)} · ${sectorName(c.sector)} · ${townshipName(c.township)}${c.real_name ? ' · 实名举报' : ' · 匿名举报'}</p>
+      <p class="lead">${c.status_label} · ${categoryName(c.category)} · ${sectorName(c.sector)} · ${townshipName(c.township)}${c.real_name ? ' · 实名举报' : ' · 匿名举报'} · ${c.channel_label}</p>
       ${c.deadline ? html`<p class="deadline deadline-${c.deadline_state}">${c.deadline_kind}：${c.deadline}${STATE_TEXT[c.deadline_state] ? html` <strong>${STATE_TEXT[c.deadline_state]}</strong>` : ''}</p>` : ''}
       <p><a class="button secondary" href="/admin/cases/${c.id}/print">打印案卷</a></p>
     </div>

@@ -25,6 +25,8 @@ import { auditPage, casePage, identityRequestsPage, identityShownPage, loginPage
 import { html, type SafeHtml } from '../../views/html.ts';
 import type { PageShell } from '../../views/shell.ts';
 import { nextStatusesFor } from './policy.ts';
+import { registerChannelRoutes } from './channels.ts';
+import type { NotifyConfig } from '../../services/notify/config.ts';
 import { AccessError, clearSessionCookies, defineRoute, isFormRequest, sessionOf, setSessionCookies, type AdminEnv, type RouteRule } from './access.ts';
 
 export interface AdminDeps {
@@ -32,6 +34,8 @@ export interface AdminDeps {
   store: BlobStore;
   keys: InstanceKeys;
   shell: PageShell;
+  /** Notification settings (issue 15); absent in tests that do not need them. */
+  notify?: NotifyConfig | null;
 }
 
 const CASE_ROLES = ['intake', 'handler', 'supervisor'] as const satisfies readonly StaffRole[];
@@ -105,7 +109,7 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   // ---- Queue and cases ----------------------------------------------------------------------
   const filterOf = (c: Context<AdminEnv>): QueueFilter => {
     const i = c.get('input');
-    return { status: str(i.status) || undefined, sector: str(i.sector) || undefined, department: str(i.department) || undefined, deadline: str(i.deadline) || undefined };
+    return { status: str(i.status) || undefined, sector: str(i.sector) || undefined, department: str(i.department) || undefined, deadline: str(i.deadline) || undefined, channel: str(i.channel) || undefined };
   };
 
   route({ method: 'GET', path: '/admin/', allow: ALL_ROLES }, function home(c) {
@@ -324,6 +328,9 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     const result = purgeExpired(db, store, sessionOf(c).user.id);
     return isFormRequest(c) ? c.redirect('/admin/settings/?saved=1', 303) : c.json(result);
   });
+
+  // Issue 15: staff-entered reports, 12345 work orders, channel figures, notifications (api/routes/admin/channels.ts).
+  registerChannelRoutes(app, rules, { db, store, keys, shell, notify: deps.notify ?? null });
 
   // Unknown back-office API paths: 404 in JSON, with no-store.
   app.onError((err, c) => {

@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { DEPARTMENT_NAMES, isDepartmentCode, SECTOR_LEAD_UNITS, type DepartmentCode } from '../../../config/departments.ts';
+import { channelName } from '../../../config/channels.ts';
 import { REPORT_STATUS_NAMES, type ReportStatusCode } from '../../../config/reporting.ts';
 import type { StaffRole } from '../../../config/staff.ts';
 import type { SectorCode } from '../../../config/taxonomy.ts';
@@ -72,6 +73,9 @@ export interface QueueItem {
   departments: DepartmentCode[];
   real_name: boolean;
   reward: string | null;
+  /** How the report reached us (config/channels.ts), issue 15. */
+  channel: string;
+  channel_label: string;
 }
 
 /** Short reference staff can say on the phone (not secret: derived from the random row id). */
@@ -104,6 +108,8 @@ function queueItemOf(
     departments,
     real_name: r.realName,
     reward: r.rewardDecision,
+    channel: r.channel,
+    channel_label: channelName(r.channel),
   };
 }
 
@@ -142,6 +148,8 @@ export interface QueueFilter {
   sector?: string;
   department?: string;
   deadline?: string;
+  /** Issue 15: one channel code (config/channels.ts). */
+  channel?: string;
 }
 
 export function listQueue(db: Db, user: typeof staffUsers.$inferSelect, filter: QueueFilter, today: string = dayOf()): QueueItem[] {
@@ -162,6 +170,7 @@ export function listQueue(db: Db, user: typeof staffUsers.$inferSelect, filter: 
     .filter((i) => !filter.sector || i.sector === filter.sector)
     .filter((i) => !filter.department || i.departments.includes(filter.department as DepartmentCode))
     .filter((i) => !filter.deadline || i.deadline_state === filter.deadline)
+    .filter((i) => !filter.channel || i.channel === filter.channel)
     .sort((a, b) => order[a.deadline_state] - order[b.deadline_state] || (a.deadline ?? '9').localeCompare(b.deadline ?? '9'));
 }
 

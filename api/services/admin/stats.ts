@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { SECTOR_CODES, SECTOR_NAMES, type SectorCode } from '../../../config/taxonomy.ts';
+import { CHANNELS } from '../../../config/channels.ts';
 import type { Db } from '../../db/client.ts';
 import { caseTracking, reports } from '../../db/schema.ts';
 import { dayOf } from '../reports/shared.ts';
@@ -31,10 +32,13 @@ export interface PublicStats {
   totals: StatsRow;
   by_month: StatsRow[];
   by_sector: StatsRow[];
+  /** Issue 15: web, phone, letter, visit, transfer and 12345 in the same figures. */
+  by_channel: StatsRow[];
 }
 
 interface CaseFacts {
   month: string;
+  channel: string;
   sector: string;
   accepted: boolean;
   closed: boolean;
@@ -80,12 +84,13 @@ function summarise(key: string, label: string, facts: CaseFacts[]): StatsRow {
 export function publicStats(db: Db, today: string = dayOf()): PublicStats {
   ensureTracking(db);
   const rows = db
-    .select({ createdOn: reports.createdOn, sector: reports.sector, status: reports.status, reward: reports.rewardDecision, amount: reports.rewardAmountYuan, closedOn: caseTracking.closedOn })
+    .select({ createdOn: reports.createdOn, sector: reports.sector, status: reports.status, reward: reports.rewardDecision, amount: reports.rewardAmountYuan, closedOn: caseTracking.closedOn, channel: reports.channel })
     .from(reports)
     .innerJoin(caseTracking, eq(caseTracking.reportId, reports.id))
     .all();
   const facts: CaseFacts[] = rows.map((r) => ({
     month: r.createdOn.slice(0, 7),
+    channel: r.channel,
     sector: r.sector,
     accepted: ACCEPTED_STATUSES.has(r.status),
     closed: r.status === 'closed',
@@ -105,5 +110,6 @@ export function publicStats(db: Db, today: string = dayOf()): PublicStats {
     totals: summarise('all', '合计', facts),
     by_month: months.map((m) => summarise(m, `${m.slice(0, 4)}年${Number(m.slice(5))}月`, facts.filter((f) => f.month === m))),
     by_sector: SECTOR_CODES.map((s) => summarise(s, SECTOR_NAMES[s as SectorCode], facts.filter((f) => f.sector === s))),
+    by_channel: CHANNELS.map((ch) => summarise(ch.code, ch.name, facts.filter((f) => f.channel === ch.code))),
   };
 }
