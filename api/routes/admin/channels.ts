@@ -57,8 +57,13 @@ const ENTRY_ROLES = ['intake', 'supervisor'] as const satisfies readonly StaffRo
 const ALL_ROLES = ['intake', 'handler', 'supervisor', 'custodian', 'auditor', 'admin'] as const satisfies readonly StaffRole[];
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
 
+/** API clients ask for JSON (Accept: application/json); the pages' own forms get HTML. */
 function wantsJson(c: Context): boolean {
-  return /application\/json/i.test(c.req.header('accept') ?? '') && !isFormRequest(c);
+  return /application\/json/i.test(c.req.header('accept') ?? '') && !/text\/html/i.test(c.req.header('accept') ?? '');
+}
+
+function jsonError(c: Context, e: UserError) {
+  return c.json({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } }, e.status);
 }
 
 export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], deps: ChannelRouteDeps): void {
@@ -90,10 +95,11 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     const form = await c.req.formData();
     try {
       const entered = await enterStaffReport(intakeDeps, s.user.id, form);
-      if (wantsJson(c) || !isFormRequest(c)) return c.json({ receipt: entered.receipt, report_id: entered.reportId, channel: entered.channel, received_on: entered.receivedOn, attachments: entered.attachments }, 201);
+      if (wantsJson(c)) return c.json({ receipt: entered.receipt, report_id: entered.reportId, channel: entered.channel, received_on: entered.receivedOn, attachments: entered.attachments }, 201);
       return page(c, '举报已录入', intakeReceiptPage(s, entered, siteUrl(c)), 201);
     } catch (e) {
-      if (!(e instanceof UserError) || wantsJson(c)) throw e;
+      if (!(e instanceof UserError)) throw e;
+      if (wantsJson(c)) return jsonError(c, e);
       // Keep what was typed (files have to be chosen again).
       const values = Object.fromEntries([...form.entries()].filter(([k, v]) => typeof v === 'string' && k !== '_csrf') as [string, string][]);
       return page(c, '录入来电来信', intakeFormPage(s, dayOf(), values, `没有保存：${e.message}${form.getAll('files').some((f) => f instanceof File && f.size > 0) ? '（附件需要重新选择）' : ''}`), e.status as 400 | 413);
@@ -117,10 +123,11 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     try {
       if (!(file instanceof File)) throw new UserError(400, 'bad_file', '请选择要导入的工单文件（CSV 或 JSON）。', 'file');
       const { imported } = await importOrders(intakeDeps, s.user.id, file.name, new Uint8Array(await file.arrayBuffer()));
-      if (!isFormRequest(c) || wantsJson(c)) return c.json({ imported: imported.map((i) => i.orderNo) }, 201);
+      if (wantsJson(c)) return c.json({ imported: imported.map((i) => i.orderNo) }, 201);
       return page(c, '12345 工单', hotlinePage(s, results(c, 'all').slice(0, 100), { kind: 'ok', text: `已导入 ${imported.length} 张工单：${imported.map((i) => i.orderNo).join('、')}。它们已进入案件列表，等待受理。` }), 201);
     } catch (e) {
-      if (!(e instanceof UserError) || wantsJson(c)) throw e;
+      if (!(e instanceof UserError)) throw e;
+      if (wantsJson(c)) return jsonError(c, e);
       return page(c, '12345 工单', hotlinePage(s, results(c, 'all').slice(0, 100), { kind: 'error', text: e.message }), e.status as 400 | 409 | 413);
     }
   });
