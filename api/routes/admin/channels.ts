@@ -62,6 +62,12 @@ function wantsJson(c: Context): boolean {
   return /application\/json/i.test(c.req.header('accept') ?? '') && !/text\/html/i.test(c.req.header('accept') ?? '');
 }
 
+/** The multipart body the guard already parsed (Hono keeps it, files included); anything else is 415. */
+async function multipartOf(c: Context): Promise<FormData> {
+  if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new UserError(415, 'unsupported_type', '请用 multipart/form-data 格式提交（附件和工单文件需要它）。');
+  return c.req.formData();
+}
+
 function jsonError(c: Context, e: UserError) {
   return c.json({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } }, e.status);
 }
@@ -91,8 +97,7 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
 
   route({ method: 'POST', path: '/api/admin/intake', allow: ENTRY_ROLES }, async function intakeSubmit(c) {
     const s = sessionOf(c);
-    // The guard parsed the body once; Hono keeps that FormData, files included.
-    const form = await c.req.formData();
+    const form = await multipartOf(c);
     try {
       const entered = await enterStaffReport(intakeDeps, s.user.id, form);
       if (wantsJson(c)) return c.json({ receipt: entered.receipt, report_id: entered.reportId, channel: entered.channel, received_on: entered.receivedOn, attachments: entered.attachments }, 201);
@@ -118,7 +123,7 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
 
   route({ method: 'POST', path: '/api/admin/hotline/import', allow: ENTRY_ROLES }, async function hotlineImport(c) {
     const s = sessionOf(c);
-    const form = await c.req.formData();
+    const form = await multipartOf(c);
     const file = form.get('file');
     try {
       if (!(file instanceof File)) throw new UserError(400, 'bad_file', '请选择要导入的工单文件（CSV 或 JSON）。', 'file');

@@ -14,11 +14,10 @@ function cell(value: unknown): string {
 const DEADLINE_STATE = { overdue: '已超期', soon: '临期', ok: '正常', none: '' } as const;
 
 export function casesCsv(items: (QueueItem & { closed_on?: string | null })[]): string {
-  const header = ['案件编号', '来源渠道', '收到日期', '举报类别', '行业领域', '镇街', '办理部门', '状态', '期限', '期限状态', '实名', '奖励决定'];
+  const header = ['案件编号', '收到日期', '举报类别', '行业领域', '镇街', '办理部门', '状态', '期限', '期限状态', '实名', '奖励决定', '来源渠道'];
   const lines = items.map((i) =>
     [
       i.ref,
-      i.channel_label,
       i.created_on,
       REPORT_CATEGORIES.find((c) => c.code === i.category)?.name ?? i.category,
       SECTOR_NAMES[i.sector as SectorCode] ?? i.sector,
@@ -29,6 +28,7 @@ export function casesCsv(items: (QueueItem & { closed_on?: string | null })[]): 
       DEADLINE_STATE[i.deadline_state],
       i.real_name ? '是' : '否',
       i.reward === 'granted' ? '给予奖励' : i.reward === 'not_granted' ? '不予奖励' : '',
+      i.channel_label,
     ]
       .map(cell)
       .join(','),
