@@ -132,6 +132,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: { transitions: R
         <dt>情况</dt><dd class="prewrap">${c.description}</dd>
         ${c.observed_at ? html`<dt>发现时间</dt><dd>${c.observed_at}</dd>` : ''}
         <dt>收到日期</dt><dd>${c.created_on}</dd>
+        <dt>来源</dt><dd>${originText(c)}</dd>
         <dt>受理期限</dt><dd>${c.accept_due_on}</dd>
         <dt>办结期限</dt><dd>${c.due_on}${c.extension_days ? `（已延期 ${c.extension_days} 天）` : ''}</dd>
         ${c.rectify_due_on ? html`<dt>整改期限</dt><dd>${c.rectify_due_on}</dd>` : ''}
@@ -206,6 +207,12 @@ export function casePage(s: StaffSession, c: CaseView, allowed: { transitions: R
     )}
     </div>
     ${c.identity_requests.length ? html`<h2>身份查看申请</h2><ul>${c.identity_requests.map((q) => html`<li>${q.requester} · ${q.created_at.slice(0, 10)} · ${IDENTITY_STATUS[q.status as keyof typeof IDENTITY_STATUS] ?? q.status}</li>`)}</ul>` : ''}`;
+}
+
+/** Issue 15: channel, transferring body, 12345 order number and who entered it. */
+function originText(c: CaseView): string {
+  const o = c.origin;
+  return [o.channel_label, o.source_body ? `转交单位：${o.source_body}` : '', o.order_no ? `工单编号 ${o.order_no}` : '', o.hotline_due_on ? `热线办理时限 ${o.hotline_due_on}` : '', o.entered_by ? `录入：${o.entered_by}` : ''].filter(Boolean).join('，');
 }
 
 const IDENTITY_STATUS = { pending: '等待审批', approved: '已批准，未查看', refused: '已拒绝', viewed: '已查看（一次）' } as const;

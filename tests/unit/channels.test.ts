@@ -59,6 +59,12 @@ describe('staff-entered reports', () => {
     const q = await call(t, officer, 'GET', '/api/admin/reports?channel=phone_12350');
     expect(q.json.items.map((i: { id: string }) => i.id)).toContain(r.body.report_id);
     expect(q.json.items[0].channel_label).toBe('12350 安全生产举报电话');
+    const cv = await call(t, officer, 'GET', `/api/admin/reports/${r.body.report_id}`);
+    expect(cv.json.origin).toEqual({ channel: 'phone_12350', channel_label: '12350 安全生产举报电话', received_on: received, source_body: null, entered_by: '测试phone1', order_no: null, hotline_due_on: null });
+    // Figures by channel count it with everything else.
+    const st = await call(t, officer, 'GET', `/api/admin/channels/stats?from=${received}&to=${received}`);
+    expect(st.json.by_channel.find((x: { channel: string }) => x.channel === 'phone_12350').received).toBe(1);
+    expect(st.json.total.received).toBe(1);
   });
 
   it('cleans a scanned letter like a web upload (metadata stripped, encrypted)', async () => {
@@ -126,6 +132,8 @@ describe('12345 work orders', () => {
     const row = t.db.get<{ id: string; channel: string; sector: string; created_on: string; real_name: number }>(sql`select id, channel, sector, created_on, real_name from reports where channel = 'hotline_order'`)!;
     expect(row).toMatchObject({ channel: 'hotline_order', sector: 'gas', created_on: '2026-12-01', real_name: 1 });
 
+    const cv = await call(t, officer, 'GET', `/api/admin/reports/${row.id}`);
+    expect(cv.json.origin).toMatchObject({ channel: 'hotline_order', order_no: 'SH2026120001', hotline_due_on: '2026-12-06', entered_by: '测试hot1' });
     const count = () => t.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
     const before = count();
     const dup = await importFile(officer, 'orders.csv', csv([`SH2026120002,2026-12-02,楼道里堆放大量纸箱和电动车，堵住了安全出口,殷巷镇,殷巷镇,消防,,,`, `SH2026120001,2026-12-01,小区燃气管道漏气有很大的燃气味,许商街道,许商街道,燃气,,,`]));

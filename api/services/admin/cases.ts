@@ -18,6 +18,7 @@ import { sealText } from '../reports/follow-up.ts';
 import type { ReportContent } from '../reports/intake.ts';
 import { addDays, dayOf, timelineEntry, type FileMeta } from '../reports/shared.ts';
 import { appendAuditIn } from './audit.ts';
+import { channelFacts, type ChannelFacts } from '../channels/stats.ts';
 import { handlingSettings } from './settings.ts';
 import { departmentPublicKey, heldKeyIds, openHeldKey, type StaffSession } from './staff.ts';
 
@@ -229,6 +230,8 @@ export interface CaseView extends QueueItem {
   reward_amount_yuan: number | null;
   reward_basis: unknown;
   identity_requests: { id: string; status: string; requester: string; created_at: string; mine: boolean }[];
+  /** Issue 15: channel, received date, who entered it, 12345 order number. */
+  origin: ChannelFacts;
 }
 
 /** Decrypts a case for the user and records the read in the audit log. */
@@ -270,6 +273,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     suggested_departments: [...(SECTOR_LEAD_UNITS[r.sector as SectorCode] ?? ['emergency'])],
     reward_amount_yuan: r.rewardAmountYuan,
     reward_basis: reward ? JSON.parse(reward.basis) : null,
+    origin: channelFacts(db, reportId),
     identity_requests: requests.map((q) => ({ id: q.id, status: q.status, requester: names.get(q.requesterId) ?? q.requesterId, created_at: q.createdAt, mine: q.requesterId === session.user.id })),
   };
 }

@@ -6,7 +6,7 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { CHANNELS, channelName } from '../../../config/channels.ts';
 import type { Db } from '../../db/client.ts';
-import { caseTracking, reports } from '../../db/schema.ts';
+import { caseTracking, hotlineOrders, reports, staffIntakes, staffUsers } from '../../db/schema.ts';
 import { ensureTracking } from '../admin/cases.ts';
 
 const ACCEPTED = new Set(['accepted', 'assigned', 'investigating', 'extended', 'substantiated', 'unsubstantiated', 'rectifying', 'closed']);
@@ -58,4 +58,31 @@ export function monthRange(month: string): { from: string; to: string } {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+/** Where one case came from, for the case page and 案卷 (plaintext only; no reporter data). */
+export interface ChannelFacts {
+  channel: string;
+  channel_label: string;
+  received_on: string | null;
+  source_body: string | null;
+  entered_by: string | null;
+  order_no: string | null;
+  hotline_due_on: string | null;
+}
+
+export function channelFacts(db: Db, reportId: string): ChannelFacts {
+  const row = db.select({ channel: reports.channel, receivedOn: reports.receivedOn }).from(reports).where(eq(reports.id, reportId)).get();
+  const intake = db.select({ sourceBody: staffIntakes.sourceBody, name: staffUsers.displayName }).from(staffIntakes).leftJoin(staffUsers, eq(staffUsers.id, staffIntakes.enteredBy)).where(eq(staffIntakes.reportId, reportId)).get();
+  const order = db.select().from(hotlineOrders).where(eq(hotlineOrders.reportId, reportId)).get();
+  const entered = intake?.name ?? (order ? (db.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, order.importedBy)).get()?.n ?? null) : null);
+  return {
+    channel: row?.channel ?? 'web',
+    channel_label: channelName(row?.channel),
+    received_on: row?.receivedOn ?? null,
+    source_body: intake?.sourceBody ?? null,
+    entered_by: entered,
+    order_no: order?.orderNo ?? null,
+    hotline_due_on: order?.hotlineDueOn ?? null,
+  };
 }

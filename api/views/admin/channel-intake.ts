@@ -81,7 +81,7 @@ export function intakeReceiptPage(s: StaffSession, r: EnteredReport, siteUrl: st
       <p>您反映的安全生产问题已于 ${r.receivedOn} 收到（${r.channelName}），我们将依法依规办理。</p>
       <p>查询码：<strong class="receipt-code-print">${groups.join(' ')}</strong></p>
       <p>请妥善保存查询码，不要告诉他人。打开 ${siteUrl}/report/status/ 输入查询码，可以查看办理进度和办理部门的回复，也可以补充情况和材料。查询码丢失后无法补发。</p>
-      <p class="slip-sign">商河县安全生产举报受理处　　${r.receivedOn}</p>
+      <p class="slip-sign">受理单位（盖章）：＿＿＿＿＿＿＿＿　经办人：＿＿＿＿＿　日期：${r.receivedOn}</p>
     </section>
     <p class="no-print field-hint">用浏览器的打印功能（Ctrl+P）打印本页时，只打印上面这张回执。</p>`;
 }

@@ -53,7 +53,7 @@ export function notificationsAdminPage(
     <h2>发送记录</h2>
     ${deliveries.length
       ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="发送记录（可左右滚动）"><table class="admin-table"><caption>失败的排在最前</caption>
-      <thead><tr><th scope="col">编号</th><th scope="col">收件人</th><th scope="col">方式</th><th scope="col">条数</th><th scope="col">状态</th><th scope="col">尝试</th><th scope="col">原因 / 下次尝试</th><th scope="col">操作</th></tr></thead>
+      <thead><tr><th scope="col">编号</th><th scope="col">收件人</th><th scope="col">方式</th><th scope="col">条数</th><th scope="col">状态</th><th scope="col">尝试</th><th scope="col">原因 / 时间（北京时间）</th><th scope="col">操作</th></tr></thead>
       <tbody>${deliveries.map(
         (d) => html`<tr><td>${d.id}</td><td>${who(d.recipient)}</td><td>${d.channel === 'email' ? '邮件' : '群机器人'}${d.digest ? '（汇总）' : ''}</td><td>${d.item_count}</td>
           <td class="status-${d.status}">${STATUS[d.status as keyof typeof STATUS] ?? d.status}</td><td>${d.attempts}</td>
