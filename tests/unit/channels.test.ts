@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { ConfigError } from '../../api/env.ts';
 import { parseReceivedOn, MAX_RECEIVED_AGE_DAYS } from '../../api/services/channels/staff-intake.ts';
 import { dayFromPlatform, parseCsv } from '../../api/services/channels/hotline.ts';
+import { HOTLINE_IMPORT_LIMITS } from '../../config/hotline.ts';
 import { addDays, dayOf } from '../../api/services/reports/shared.ts';
 import { openIdentityAsCustodian } from '../../api/services/reports/workflow.ts';
 import { unlockWithRecoveryKey } from '../../api/services/keys.ts';
@@ -22,7 +23,7 @@ async function postForm(t: ReturnType<typeof makeApp>, who: StaffLogin, path: st
   if (json) headers.accept = 'application/json';
   form.set('_csrf', who.csrf);
   const res = await t.app.request(path, { method: 'POST', headers, body: form });
-  return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : await res.text() };
+  return { status: res.status, headers: res.headers, body: (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : await res.text() };
 }
 
 function entryForm(fields: Record<string, string>): FormData {
@@ -74,6 +75,14 @@ describe('staff-entered reports', () => {
     const r = await postForm(t, officer, '/api/admin/intake', form);
     expect(r.status).toBe(201);
     expect(r.body.attachments[0].removed).toContain('拍摄位置（GPS）');
+    // The receipt page (HTML, the form without JavaScript): shown once, never cached, no cookie set.
+    const form2 = entryForm({ channel: 'visit' });
+    const page = await postForm(t, officer, '/api/admin/intake', form2, false);
+    expect(page.status).toBe(201);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('set-cookie')).toBeNull();
+    expect(page.body).toMatch(/data-receipt-code>\d{4}( \d{4}){4}</);
+    expect(page.body).toContain('来访');
   });
 
   it('refuses bad entries in Chinese and keeps nothing', async () => {
@@ -170,6 +179,20 @@ describe('12345 work orders', () => {
     const bad = await importFile(officer, 'bad.csv', csv(['SH2026120011,昨天,描述内容足够长的一段文字说明情况,,,,,,']));
     expect(bad.status).toBe(409);
     expect(bad.body.error.message).toMatch(/第 2 行：受理时间"昨天"不是日期/);
+  });
+
+  it('reads a CSV saved by Excel in GB18030 (not UTF-8)', async () => {
+    const officer = await staffOf(t, 'hot4', 'intake');
+    const bytes = new Uint8Array(Buffer.from('b9a4b5a5b1e0bac52ccadcc0edcab1bce42ccbdfc7f3c4dac8dd0d0a53482d47424b2d303030312c323032362d31322d30322cb3a7b7bfc4dacea5b9e6b4e6b7c5b4f3c1bfd3cdc6e1bacdcfa1cacdbcc1a3acc3bbd3d0c8cebaceb7c0bbf0b4ebcaa90d0a', 'hex'));
+    const r = await importFile(officer, 'gbk.csv', bytes);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.imported).toEqual(['SH-GBK-0001']);
+  });
+
+  it('refuses a work-order file over the size limit before reading it', async () => {
+    const officer = await staffOf(t, 'hot5', 'intake');
+    const r = await importFile(officer, 'big.csv', 'x'.repeat(HOTLINE_IMPORT_LIMITS.maxBytes + 100 * 1024));
+    expect(r.status).toBe(413);
   });
 
   it('parses platform dates and quoted CSV', () => {
