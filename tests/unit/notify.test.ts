@@ -3,6 +3,10 @@
  * a count and case numbers only, the 临期 days setting at its boundary, per-person digests, retries with
  * backoff and a failure shown to the administrator, and intake never waiting on a broken sender.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { saveHandlingSettings } from '../../api/services/admin/settings.ts';
@@ -34,6 +38,19 @@ function recorder(fail = false) {
 
 const PLACE = '开发区某化工企业储罐区';
 const DESCRIPTION = '储罐区的可燃气体报警器全部关闭，夜班没有人巡检。';
+
+describe('settings checked at start', () => {
+  it('a bad SMTP setting stops the server with a Chinese message naming it', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'notify-env-'));
+    const run = spawnSync(process.execPath, ['api/server.ts'], { env: { ...process.env, PORT: '4504', DATA_DIR: dataDir, SMTP_URL: 'http://mail.example.gov.cn', SMTP_FROM: 'a@example.gov.cn' }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('配置错误，服务没有启动');
+    expect(run.stderr).toContain('SMTP_URL: 只能以 smtp://');
+    const hour = spawnSync(process.execPath, ['api/server.ts'], { env: { ...process.env, PORT: '4504', DATA_DIR: dataDir, NOTIFY_DIGEST_HOUR: '25' }, encoding: 'utf8', timeout: 20_000 });
+    expect(hour.status).toBe(2);
+    expect(hour.stderr).toContain('NOTIFY_DIGEST_HOUR 必须是 0–23 的整数（当前值："25"）');
+  });
+});
 
 describe('notifier', () => {
   it('tells intake officers and handlers about their cases, with numbers and links only', async () => {

@@ -45,6 +45,14 @@ function writeCursor(db: Db, c: Cursor): void {
   db.insert(appMeta).values({ key: CURSOR_KEY, value, updatedAt: now }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } }).run();
 }
 
+/** Fixes the starting point at server start, so nothing filed before the first tick is skipped. */
+export function ensureCursor(db: Db, now: Date = new Date()): void {
+  db.transaction((tx) => {
+    const t = tx as unknown as Db;
+    if (!t.select().from(appMeta).where(eq(appMeta.key, CURSOR_KEY)).get()) writeCursor(t, readCursor(t, dayOf(now)));
+  }, { behavior: 'immediate' });
+}
+
 /** Recipients for an event: staff who chose e-mail or digest, and configured group robots. */
 interface Audience {
   roles?: ('intake' | 'supervisor')[];

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../db/client.ts';
 import type { NotifyConfig } from './config.ts';
-import { deriveEvents } from './derive.ts';
+import { deriveEvents, ensureCursor } from './derive.ts';
 import { planDeliveries, sendDue } from './deliver.ts';
 import { realTransports, type Transports } from './transports.ts';
 
@@ -17,6 +17,7 @@ export async function runNotifierOnce(db: Db, config: NotifyConfig, transports: 
 }
 
 export function startNotifier(db: Db, config: NotifyConfig, transports: Transports = realTransports(config.smtp)): () => void {
+  ensureCursor(db);
   let running = false;
   let stopped = false;
   const tick = async () => {
