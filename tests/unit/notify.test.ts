@@ -49,7 +49,7 @@ describe('settings checked at start', () => {
     const hour = spawnSync(process.execPath, ['api/server.ts'], { env: { ...process.env, PORT: '4504', DATA_DIR: dataDir, NOTIFY_DIGEST_HOUR: '25' }, encoding: 'utf8', timeout: 20_000 });
     expect(hour.status).toBe(2);
     expect(hour.stderr).toContain('NOTIFY_DIGEST_HOUR 必须是 0–23 的整数（当前值："25"）');
-  });
+  }, 60_000); // two process starts on a loaded CI machine
 });
 
 describe('notifier', () => {
