@@ -24,6 +24,12 @@ const PASSWORD = 'e2e-channels-password';
 const SHOTS = '/tmp/channels-shots';
 const DESKTOP = { width: 1366, height: 768 };
 
+async function axeViolations(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 const code = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 
 // What a notification must never carry.
@@ -168,15 +174,26 @@ test('多渠道受理：电话和来信录入、凭查询码查询、12345 工�
   const officerCtx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', javaScriptEnabled: false });
   const officer = await officerCtx.newPage();
   await loginPage(officer, 'officer');
+  // axe needs JavaScript: the same session in a second, scripted context checks the officer's pages.
+  const axeCtx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', storageState: await officerCtx.storageState() });
+  const axePage = await axeCtx.newPage();
+  const axeOf = async (path: string, html?: string) => {
+    await axePage.goto(`${ORIGIN}${path}`);
+    if (html) await axePage.setContent(html);
+    return axeViolations(axePage);
+  };
   await officer.getByRole('link', { name: '我的提醒' }).click();
   await officer.getByLabel('接收提醒的邮箱').fill('officer@example.gov.cn');
   await officer.getByLabel('有新情况时立即提醒').check();
   await officer.getByRole('button', { name: '保存' }).click();
   await expect(officer.getByRole('status')).toContainText('已保存：有新情况时立即提醒，发到 officer@example.gov.cn');
+  await officer.screenshot({ path: `${SHOTS}/my-notifications-1366.png`, fullPage: true });
+  expect(await axeOf('/admin/notifications/me'), '我的提醒无障碍').toEqual([]);
 
   await officer.getByRole('link', { name: '录入来电来信' }).click();
   await expect(officer.getByRole('heading', { level: 1, name: '录入来电、来信、来访举报' })).toBeVisible();
   await officer.screenshot({ path: `${SHOTS}/intake-form-1366.png`, fullPage: true });
+  expect(await axeOf('/admin/intake/'), '录入表单无障碍').toEqual([]);
   // A phone call on 12345, real name; the SMTP server is refusing everything meanwhile.
   await officer.getByLabel('收到方式').selectOption('phone_12345');
   await officer.getByLabel('举报类别').selectOption('general_hazard');
@@ -196,6 +213,7 @@ test('多渠道受理：电话和来信录入、凭查询码查询、12345 工�
   expect(phoneReceipt).toMatch(/^\d{4}( \d{4}){4}$/);
   await expect(officer.getByText('第5组')).toBeVisible();
   await officer.screenshot({ path: `${SHOTS}/intake-receipt-1366.png`, fullPage: true });
+  expect(await axeOf('/admin/intake/', await officer.content()), '回执页无障碍').toEqual([]);
 
   // A letter with a scanned page (a photo carrying GPS and camera data).
   await officer.getByRole('link', { name: '录入下一件' }).click();
@@ -241,6 +259,8 @@ test('多渠道受理：电话和来信录入、凭查询码查询、12345 工�
   await expect(officer.getByRole('alert')).toContainText(`工单编号 ${ORDER_TEXT.no} 已于`);
   await expect(officer.getByRole('alert')).toContainText('不能重复导入');
   await expect(officer.getByRole('alert')).toContainText('没有导入任何工单');
+  await officer.screenshot({ path: `${SHOTS}/hotline-1366.png`, fullPage: true });
+  expect(await axeOf('/admin/hotline/', await officer.content()), '工单页（导入被拒绝时）无障碍').toEqual([]);
 
   // The order goes through the same workflow: accepted, assigned to the fire brigade, closed.
   const queue = await api(officerCtx.request, 'GET', '/api/admin/reports?channel=hotline_order');
@@ -298,6 +318,7 @@ test('多渠道受理：电话和来信录入、凭查询码查询、12345 工�
   await admin.reload();
   await expect(admin.locator('td.status-sent').first()).toBeVisible();
   await admin.screenshot({ path: `${SHOTS}/notifications-admin-1366.png`, fullPage: true });
+  expect(await axeViolations(admin), '提醒发送情况无障碍').toEqual([]);
   // The page never shows the robot key.
   expect(await admin.content()).not.toContain('e2e-robot-key');
 
@@ -306,5 +327,5 @@ test('多渠道受理：电话和来信录入、凭查询码查询、12345 工�
   for (const m of mails) expect(forbidden(`${m.subject}\n${m.text}`, receipts), `邮件：${m.subject}`).toEqual([]);
   for (const p of robotPosts) expect(forbidden(JSON.stringify(p.body), receipts), '群机器人消息').toEqual([]);
 
-  await Promise.all([adminCtx.close(), officerCtx.close(), reporterCtx.close(), firemanCtx.close()]);
+  await Promise.all([axeCtx.close(), adminCtx.close(), officerCtx.close(), reporterCtx.close(), firemanCtx.close()]);
 });
