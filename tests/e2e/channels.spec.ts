@@ -322,6 +322,16 @@ test('多渠道受理：电话和来信录入、凭查询码查询、12345 工�
   // The page never shows the robot key.
   expect(await admin.content()).not.toContain('e2e-robot-key');
 
+  // The administrator's test buttons reach the real SMTP server and the robot.
+  await admin.getByRole('button', { name: '给我的邮箱发一封测试邮件' }).click();
+  await expect(admin.getByRole('status').first()).toContainText('测试消息已发出');
+  expect(mails.some((m) => m.to === 'admin@example.gov.cn' && m.subject === '【商河安全】提醒测试')).toBe(true);
+  const robotBefore = robotPosts.length;
+  await admin.getByRole('button', { name: '发测试消息' }).click();
+  await expect(admin.getByRole('status').first()).toContainText('测试消息已发出');
+  expect(robotPosts.length).toBe(robotBefore + 1);
+  expect(robotPosts.at(-1)!.body.text.content).toContain('【商河安全】提醒测试');
+
   // No report text, place, name, phone or receipt in any message.
   const receipts = [phoneReceipt, letterReceipt];
   for (const m of mails) expect(forbidden(`${m.subject}\n${m.text}`, receipts), `邮件：${m.subject}`).toEqual([]);

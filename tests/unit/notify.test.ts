@@ -184,6 +184,18 @@ describe('notifier', () => {
     expect((await call(t, admin, 'POST', `/api/admin/notifications/deliveries/${d.id}/retry`, {})).status).toBe(404);
   });
 
+  it('a deactivated account gets nothing more', async () => {
+    const t = makeApp({ fastReceipts: true });
+    const a = await staffOf(t, 'xin', 'intake');
+    savePrefs(t.db, a.id, { email: 'x@example.gov.cn', mode: 'instant' });
+    const r = recorder();
+    await runNotifierOnce(t.db, config, r.t);
+    await fileReportAs(t);
+    t.db.run(sql`update staff_users set active = 0 where id = ${a.id}`);
+    await runNotifierOnce(t.db, config, r.t);
+    expect(r.sent).toEqual([]);
+  });
+
   it('secrets are write-only: the admin page never shows the robot key or 加签 secret', async () => {
     const t = makeApp({ fastReceipts: true });
     const admin = await staffOf(t, 'sad', 'admin');

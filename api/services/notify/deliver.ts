@@ -7,7 +7,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { notifyDeliveries, notifyEvents, notifyItems, reports } from '../../db/schema.ts';
+import { notifyDeliveries, notifyEvents, notifyItems, reports, staffUsers } from '../../db/schema.ts';
 import { caseRef } from '../admin/cases.ts';
 import { dayOf } from '../reports/shared.ts';
 import type { NotifyConfig } from './config.ts';
@@ -27,6 +27,8 @@ export function backoffSeconds(attempts: number, intervalSeconds: number): numbe
 
 function recipientMode(db: Db, recipient: string): { channel: 'email' | 'webhook'; mode: 'instant' | 'digest' } | null {
   if (recipient.startsWith('staff:')) {
+    // A deactivated account gets nothing more.
+    if (!db.select({ active: staffUsers.active }).from(staffUsers).where(eq(staffUsers.id, recipient.slice(6))).get()?.active) return null;
     const p = prefsOf(db, recipient.slice(6));
     if (p.mode === 'off' || !p.email) return null;
     return { channel: 'email', mode: p.mode };
