@@ -151,6 +151,16 @@ describe('12345 work orders', () => {
     expect(dup.body.error.message).toMatch(/没有导入任何工单/);
     expect(count()).toBe(before);
 
+    // A daily export repeating yesterday's order: with "skip already imported" only the new one comes in.
+    const again = new FormData();
+    again.set('file', fileOf(csv([`SH2026120001,2026-12-01,小区燃气管道漏气有很大的燃气味,许商街道,许商街道,燃气,,,`, `SH2026120003,2026-12-03,仓库里堆放大量烟花爆竹，旁边有人吸烟,孙集镇,孙集镇,,,,`]), 'orders.csv'));
+    again.set('skip_existing', '1');
+    const skipped = await postForm(t, officer, '/api/admin/hotline/import', again);
+    expect(skipped.status, JSON.stringify(skipped.body)).toBe(201);
+    expect(skipped.body).toEqual({ imported: ['SH2026120003'], skipped: ['SH2026120001'] });
+    expect(count()).toBe(before + 1);
+    expect(t.db.get<{ n: number }>(sql`select count(*) as n from hotline_orders where order_no = 'SH2026120001'`)!.n).toBe(1);
+
     // Handle it through the same workflow, then export the reply for the hotline.
     const id = row.id;
     await call(t, officer, 'POST', `/api/admin/reports/${id}/transition`, { status: 'accepted', note: '' });

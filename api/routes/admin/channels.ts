@@ -127,9 +127,14 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     const file = form.get('file');
     try {
       if (!(file instanceof File)) throw new UserError(400, 'bad_file', '请选择要导入的工单文件（CSV 或 JSON）。', 'file');
-      const { imported } = await importOrders(intakeDeps, s.user.id, file.name, new Uint8Array(await file.arrayBuffer()));
-      if (wantsJson(c)) return c.json({ imported: imported.map((i) => i.orderNo) }, 201);
-      return page(c, '12345 工单', hotlinePage(s, results(c, 'all').slice(0, 100), { kind: 'ok', text: `已导入 ${imported.length} 张工单：${imported.map((i) => i.orderNo).join('、')}。它们已进入案件列表，等待受理。` }), 201);
+      const skipExisting = form.get('skip_existing') === '1';
+      const { imported, skipped } = await importOrders(intakeDeps, s.user.id, file.name, new Uint8Array(await file.arrayBuffer()), dayOf(), { skipExisting });
+      if (wantsJson(c)) return c.json({ imported: imported.map((i) => i.orderNo), skipped }, 201);
+      const text = [
+        imported.length ? `已导入 ${imported.length} 张工单：${imported.map((i) => i.orderNo).join('、')}。它们已进入案件列表，等待受理。` : '没有新的工单需要导入。',
+        skipped.length ? `跳过了 ${skipped.length} 张以前导入过的工单：${skipped.join('、')}。` : '',
+      ].filter(Boolean).join('\n');
+      return page(c, '12345 工单', hotlinePage(s, results(c, 'all').slice(0, 100), { kind: 'ok', text }), 201);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       if (wantsJson(c)) return jsonError(c, e);

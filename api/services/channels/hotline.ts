@@ -167,10 +167,12 @@ export function mapOrder(row: Row, line: number, mapping: HotlineMapping = HOTLI
 
 export interface ImportResult {
   imported: { orderNo: string; reportId: string }[];
+  /** Orders already imported earlier, left as they are (only with skipExisting). */
+  skipped: string[];
 }
 
 /** Validates the whole file, refuses it on any problem, then files each order. */
-export async function importOrders(deps: IntakeDeps, staffId: string, fileName: string, bytes: Uint8Array, today: string = dayOf()): Promise<ImportResult> {
+export async function importOrders(deps: IntakeDeps, staffId: string, fileName: string, bytes: Uint8Array, today: string = dayOf(), options: { skipExisting?: boolean } = {}): Promise<ImportResult> {
   const rows = parseOrderFile(fileName, bytes);
   const problems: string[] = [];
   const mapped: MappedOrder[] = [];
@@ -190,13 +192,15 @@ export async function importOrders(deps: IntakeDeps, staffId: string, fileName: 
   }
   const numbers = [...seen.keys()];
   const existing = numbers.length ? deps.db.select({ no: hotlineOrders.orderNo, at: hotlineOrders.importedAt }).from(hotlineOrders).where(inArray(hotlineOrders.orderNo, numbers)).all() : [];
-  for (const e of existing) problems.push(`工单编号 ${e.no} 已于 ${dayOf(new Date(e.at))} 导入过，不能重复导入`);
+  // A platform export often repeats yesterday's orders: with skipExisting they are left alone, never imported twice.
+  if (!options.skipExisting) for (const e of existing) problems.push(`工单编号 ${e.no} 已于 ${dayOf(new Date(e.at))} 导入过，不能重复导入（如果文件里包含以前导入过的工单，请勾选"跳过已导入的工单"）`);
+  const skipped = options.skipExisting ? existing.map((e) => e.no) : [];
   if (problems.length) {
     const shown = problems.slice(0, 30);
-    throw new UserError(409, existing.length ? 'duplicate_order' : 'invalid_orders', `没有导入任何工单，请改正后重新导入整个文件：\n${shown.join('\n')}${problems.length > shown.length ? `\n……另有 ${problems.length - shown.length} 个问题` : ''}`, 'file');
+    throw new UserError(409, existing.length && !options.skipExisting ? 'duplicate_order' : 'invalid_orders', `没有导入任何工单，请改正后重新导入整个文件：\n${shown.join('\n')}${problems.length > shown.length ? `\n……另有 ${problems.length - shown.length} 个问题` : ''}`, 'file');
   }
   const imported: ImportResult['imported'] = [];
-  for (const m of mapped) {
+  for (const m of mapped.filter((x) => !skipped.includes(x.orderNo))) {
     try {
       const filed = await fileReport(deps, m.input, [], {
         channel: 'hotline_order',
@@ -215,7 +219,7 @@ export async function importOrders(deps: IntakeDeps, staffId: string, fileName: 
       throw e;
     }
   }
-  return { imported };
+  return { imported, skipped };
 }
 
 export interface OrderResult {

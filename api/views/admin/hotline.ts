@@ -16,7 +16,8 @@ export function hotlinePage(s: StaffSession, orders: OrderResult[], notice?: { k
     <form method="post" action="/api/admin/hotline/import" enctype="multipart/form-data" class="admin-form card"><h2>导入工单</h2>
       <input type="hidden" name="_csrf" value="${s.csrfToken}">
       <div class="field"><label for="ho-file">工单文件（CSV 或 JSON，最大 ${HOTLINE_IMPORT_LIMITS.maxBytes / 1024 / 1024} MB，最多 ${HOTLINE_IMPORT_LIMITS.maxOrders} 张）</label><input id="ho-file" name="file" type="file" accept=".csv,.json,text/csv,application/json" required></div>
-      <p class="field-hint">需要的列：${c.orderNo[0]}、${c.receivedAt[0]}、${c.description[0]}；可选：${c.place[0]}、${c.township[0]}、${c.category[0]}、${c.callerName[0]}、${c.callerPhone[0]}、${c.dueAt[0]}。各地平台的列名不同，对照表由系统管理员在 config/hotline.ts 中设置。文件里有任何一张工单有问题或已经导入过，整个文件都不会导入，并列出每个问题。来电人姓名和电话只加密给身份保管人。</p>
+      <label class="check"><input type="checkbox" name="skip_existing" value="1"> 跳过已导入的工单（平台导出的文件包含以前的工单时勾选；已导入的不会重复导入，也不会被修改）</label>
+      <p class="field-hint">需要的列：${c.orderNo[0]}、${c.receivedAt[0]}、${c.description[0]}；可选：${c.place[0]}、${c.township[0]}、${c.category[0]}、${c.callerName[0]}、${c.callerPhone[0]}、${c.dueAt[0]}。各地平台的列名不同，对照表由系统管理员在 config/hotline.ts 中设置。文件里有任何一张工单有问题，或（不勾选上面一项时）有已经导入过的工单，整个文件都不会导入，并列出每个问题。来电人姓名和电话只加密给身份保管人。</p>
       <button type="submit" class="button">导入</button></form>
     <section class="card"><h2>导出办理结果</h2>
       <p>已办结和不予受理的工单：<a class="button secondary" href="/api/admin/hotline/results.csv" download>下载 CSV</a> <a class="button secondary" href="/api/admin/hotline/results.json" download>下载 JSON</a></p>
