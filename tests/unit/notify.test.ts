@@ -119,6 +119,21 @@ describe('notifier', () => {
     expect(r.sent.find((s) => s.to === 'i@example.gov.cn')!.m.text).toContain('临近期限的案件：1 件');
   });
 
+  it('a 12345 work order also reminds by the hotline reply deadline', async () => {
+    const t = makeApp({ fastReceipts: true });
+    const intake = await staffOf(t, 'hin', 'intake');
+    savePrefs(t.db, intake.id, { email: 'h@example.gov.cn', mode: 'instant' });
+    const r = recorder();
+    await runNotifierOnce(t.db, config, r.t);
+    const { reportId } = await fileReportAs(t);
+    const today = dayOf();
+    t.db.run(sql`insert into hotline_orders (order_no, report_id, received_on, hotline_due_on, imported_by, imported_at) values ('SH-1', ${reportId}, ${today}, ${addDays(today, 3)}, ${intake.id}, ${new Date().toISOString()})`);
+    await runNotifierOnce(t.db, config, r.t);
+    // Our acceptance deadline is 7 days away (not due soon); the hotline's, 3 days away, is (临期 3 days by default).
+    const keys = t.db.all<{ dedupe_key: string }>(sql`select dedupe_key from notify_events where kind = 'due_soon'`).map((k) => k.dedupe_key);
+    expect(keys).toEqual([`due_soon:${reportId}:hotline:${addDays(today, 3)}`]);
+  });
+
   it('daily digest: one message after the digest hour, nothing before', async () => {
     const t = makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'gin', 'intake');

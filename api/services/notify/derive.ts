@@ -7,10 +7,10 @@
 import { and, eq, gt, notInArray, sql } from 'drizzle-orm';
 import type { ReportStatusCode } from '../../../config/reporting.ts';
 import type { Db } from '../../db/client.ts';
-import { appMeta, caseAssignments, caseTracking, notifyEvents, notifyItems, notifyPrefs, notifyWebhooks, reportMessages, reports, staffUsers } from '../../db/schema.ts';
+import { appMeta, caseAssignments, caseTracking, hotlineOrders, notifyEvents, notifyItems, notifyPrefs, notifyWebhooks, reportMessages, reports, staffUsers } from '../../db/schema.ts';
 import { deadlineOf, ensureTracking, FINAL_STATUSES } from '../admin/cases.ts';
 import { handlingSettings } from '../admin/settings.ts';
-import { dayOf } from '../reports/shared.ts';
+import { addDays, dayOf } from '../reports/shared.ts';
 
 export type EventKind = 'new_case' | 'assigned' | 'reporter_reply' | 'due_soon' | 'overdue';
 
@@ -121,19 +121,24 @@ export function deriveEvents(db: Db, now: Date = new Date()): number {
       }
       // Deadlines, by the same rule as the queue (handling settings' 临期 days). One event per deadline date.
       const open = tx
-        .select({ id: reports.id, status: reports.status, dueOn: reports.dueOn, acceptDueOn: caseTracking.acceptDueOn, rectifyDueOn: caseTracking.rectifyDueOn })
+        .select({ id: reports.id, status: reports.status, dueOn: reports.dueOn, acceptDueOn: caseTracking.acceptDueOn, rectifyDueOn: caseTracking.rectifyDueOn, hotlineDueOn: hotlineOrders.hotlineDueOn })
         .from(reports)
         .innerJoin(caseTracking, eq(caseTracking.reportId, reports.id))
+        .leftJoin(hotlineOrders, eq(hotlineOrders.reportId, reports.id))
         .where(notInArray(reports.status, FINAL_STATUSES))
         .all();
       for (const c of open) {
-        const d = deadlineOf(c.status as ReportStatusCode, c.dueOn, c.acceptDueOn, c.rectifyDueOn, today, soonDays);
-        if (d.state !== 'soon' && d.state !== 'overdue') continue;
-        const depts = departmentsOf(tx, c.id);
-        const base: Audience = depts.length ? { departments: depts } : { roles: ['intake'], intakeHook: true };
-        const audience: Audience = d.state === 'overdue' ? { ...base, roles: [...(base.roles ?? []), 'supervisor'] } : base;
-        const kind: EventKind = d.state === 'overdue' ? 'overdue' : 'due_soon';
-        if (addEvent(tx, `${kind}:${c.id}:${d.date}`, kind, c.id, audience, at)) added++;
+        // Our own deadline, and for a 12345 work order also the hotline's reply deadline, by the same 临期 rule.
+        const deadlines = [deadlineOf(c.status as ReportStatusCode, c.dueOn, c.acceptDueOn, c.rectifyDueOn, today, soonDays)];
+        if (c.hotlineDueOn) deadlines.push({ date: c.hotlineDueOn, kind: '热线回复时限', state: c.hotlineDueOn < today ? 'overdue' : c.hotlineDueOn <= addDays(today, soonDays) ? 'soon' : 'ok' });
+        for (const d of deadlines) {
+          if (d.state !== 'soon' && d.state !== 'overdue') continue;
+          const depts = departmentsOf(tx, c.id);
+          const base: Audience = depts.length ? { departments: depts } : { roles: ['intake'], intakeHook: true };
+          const audience: Audience = d.state === 'overdue' ? { ...base, roles: [...(base.roles ?? []), 'supervisor'] } : base;
+          const kind: EventKind = d.state === 'overdue' ? 'overdue' : 'due_soon';
+          if (addEvent(tx, `${kind}:${c.id}:${d.kind === '热线回复时限' ? 'hotline:' : ''}${d.date}`, kind, c.id, audience, at)) added++;
+        }
       }
       writeCursor(tx, cursor);
     },
