@@ -112,9 +112,10 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
   });
 
   // ---- 12345 work orders -------------------------------------------------------------------
-  const results = (c: Context<AdminEnv>, filter: ResultFilter) => {
+  /** With replies (decrypted: only for the audited export), or without (the page's list). */
+  const results = (c: Context<AdminEnv>, filter: ResultFilter, withReplies = false) => {
     const s = sessionOf(c);
-    return orderResults(db, (id) => reportKeyFor(db, s, id), filter);
+    return orderResults(db, withReplies ? (id) => reportKeyFor(db, s, id) : () => null, filter);
   };
 
   route({ method: 'GET', path: '/admin/hotline/', allow: ENTRY_ROLES }, function hotlineRoute(c) {
@@ -144,7 +145,7 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
 
   const exportResults = (c: Context<AdminEnv>, format: 'csv' | 'json') => {
     const filter: ResultFilter = str(c.get('input').filter) === 'all' ? 'all' : 'done';
-    const list = results(c, filter);
+    const list = results(c, filter, true);
     recordExport(db, sessionOf(c).user.id, list.map((r) => r.order_no));
     const name = `12345-results-${dayOf()}.${format}`;
     c.header('Content-Disposition', `attachment; filename="${name}"`);
