@@ -2,6 +2,8 @@
 import mdx from '@astrojs/mdx';
 import react from '@astrojs/react';
 import { defineConfig } from 'astro/config';
+import { satteri } from '@astrojs/markdown-satteri';
+import { cjkEmphasis } from './src/integrations/cjk-emphasis.mjs';
 
 export default defineConfig({
   // Canonical origin for sitemap, RSS, QR codes and share metadata; override with SITE_URL.
@@ -15,6 +17,9 @@ export default defineConfig({
     // External stylesheets only: the Content-Security-Policy allows no inline styles.
     inlineStylesheets: 'never',
   },
+  // CommonMark leaves **bold** literal next to Chinese punctuation (做到**“六不”**：); the plugin
+  // turns those pairs into <strong> for every guide and case body (.md and .mdx share the processor).
+  markdown: { processor: satteri({ mdastPlugins: [cjkEmphasis] }) },
   integrations: [mdx(), react()],
   vite: {
     build: { assetsInlineLimit: 0 },

@@ -1,17 +1,21 @@
-import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
+import { ATTACHMENT_LIMITS } from '../config/reporting.ts';
 import type { Db } from './db/client.ts';
 import { MESSAGES, UserError } from './errors.ts';
+import { bodyLimits } from './middleware/body-limit.ts';
+import { clientInfo, NO_PROXY, type ProxyTrust } from './middleware/client.ts';
+import { DEV_HOSTS, hostCheck } from './middleware/host-check.ts';
 import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
+import { sameOriginPosts } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin/index.ts';
-import { CHANNEL_UPLOAD_PATHS } from './routes/admin/channels.ts';
+import { CHANNEL_UPLOAD_PATHS, INTAKE_UPLOAD_PATH } from './routes/admin/channels.ts';
 import type { NotifyConfig } from './services/notify/config.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
-import { reportRoutes, UPLOAD_PATHS } from './routes/reports.ts';
+import { reportRoutes, UPLOAD_BODY_LIMIT, UPLOAD_PATHS } from './routes/reports.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
@@ -24,8 +28,19 @@ export interface AppDeps {
   siteDir: string;
   /** Data directory (database and encrypted files). */
   dataDir: string;
+  /** Edge of the network: which proxies to believe, which host names to answer, cookie policy. */
+  edge?: {
+    /** Reverse proxies whose X-Forwarded-For/-Proto are believed (TRUST_PROXY); default none. */
+    trustProxy?: ProxyTrust;
+    /** Host names answered (ALLOWED_HOSTS / SITE_URL); default localhost, 127.0.0.1, ::1. */
+    allowedHosts?: readonly string[];
+    /** Staff cookie always Secure (COOKIE_SECURE=on); otherwise Secure when the request came over HTTPS. */
+    cookieSecure?: boolean;
+  };
+  /** One limiter for reports and quizzes (tests pass their own clock). */
+  limiter?: RateLimiter;
   reporting?: {
-    /** Per-address limits per hour; pass {} to disable (benchmarks, crash test). */
+    /** Per-client limits per hour by bucket; pass {} to disable (benchmarks, crash test). */
     limits?: Record<string, number>;
     /** Receives the recovery key on first start (default: printed once to the console). */
     onRecoveryKey?: (recoveryKey: string) => void;
@@ -41,6 +56,9 @@ export interface AppDeps {
 /** Default cap on request bodies; upload routes declare their own larger limit. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/** Staff upload of documents to a case (multipart, larger than the default body limit). */
+const STAFF_UPLOAD_PATH = /^\/api\/admin\/reports\/[^/]+\/files$/;
+
 /** Paths the server renders or hides itself; never served from dist as-is. */
 const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/];
 
@@ -54,25 +72,34 @@ export function createApp(deps: AppDeps): BuiltApp {
   const shell = new PageShell(deps.siteDir);
   const siteRoot = deps.siteDir;
 
-  app.use('*', securityHeaders(loadScriptHashes(deps.siteDir)));
+  const limiter = deps.limiter ?? new RateLimiter();
 
-  const defaultLimit = bodyLimit({
-    maxSize: DEFAULT_BODY_LIMIT,
-    onError: (c) =>
-      c.req.path.startsWith('/api/')
-        ? c.json({ error: { code: 'too_large', message: MESSAGES.tooLarge } }, 413)
-        : c.html(shell.error('提交的内容太大', MESSAGES.tooLarge), 413),
-  });
-  // Upload routes declare their own, larger limit (api/routes/reports.ts).
-  const limitBodies: MiddlewareHandler = function defaultBodyLimit(c, next) {
-    if (c.req.method === 'POST' && (UPLOAD_PATHS.includes(c.req.path) || CHANNEL_UPLOAD_PATHS.includes(c.req.path))) return next();
-    return defaultLimit(c, next);
-  };
-  app.use('/api/*', limitBodies);
-  app.use('/report/*', limitBodies);
+  // Order matters: know the client (proxy-aware), refuse foreign host names, set headers on every
+  // answer (refusals included), then refuse cross-site reporter posts and oversized bodies before
+  // any handler reads a byte.
+  app.use('*', clientInfo(deps.edge?.trustProxy ?? NO_PROXY, { cookieSecure: deps.edge?.cookieSecure ?? false }));
+  app.use('*', securityHeaders(loadScriptHashes(deps.siteDir)));
+  app.use('*', hostCheck(deps.edge?.allowedHosts ?? DEV_HOSTS));
+  for (const path of ['/api/reports', '/api/reports/*', '/report/*']) app.use(path, sameOriginPosts());
+  app.use(
+    '*',
+    bodyLimits({
+      defaultBytes: DEFAULT_BODY_LIMIT,
+      uploads: { paths: [...UPLOAD_PATHS, STAFF_UPLOAD_PATH, ...CHANNEL_UPLOAD_PATHS], bytes: UPLOAD_BODY_LIMIT },
+      onError: (c) => {
+        const message = UPLOAD_PATHS.includes(c.req.path) || STAFF_UPLOAD_PATH.test(c.req.path) || INTAKE_UPLOAD_PATH.test(c.req.path)
+          ? `${MESSAGES.tooLarge}附件最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB；只有附件可以用表单上传，文字留言不超过 ${DEFAULT_BODY_LIMIT / 1024} KB。`
+          : MESSAGES.tooLarge;
+        c.header('Cache-Control', 'no-store');
+        return c.req.path.startsWith('/api/') && !/text\/html/i.test(c.req.header('accept') ?? '')
+          ? c.json({ error: { code: 'too_large', message } }, 413)
+          : c.html(shell.error('提交的内容太大', message), 413);
+      },
+    }),
+  );
 
   app.route('/api', healthRoutes(deps.db));
-  app.route('/', quizRoutes({ db: deps.db, shell, quiz: deps.quiz }));
+  app.route('/', quizRoutes({ db: deps.db, shell, quiz: { ...deps.quiz, limiter: deps.quiz?.limiter ?? limiter } }));
 
   const keys = ensureInstanceKeys(deps.db, deps.reporting?.onRecoveryKey);
   app.route(
@@ -82,13 +109,14 @@ export function createApp(deps: AppDeps): BuiltApp {
       store: fileBlobStore(deps.dataDir),
       keys,
       shell,
-      limiter: new RateLimiter({ windowMs: 3600_000, limits: deps.reporting?.limits ?? { ...DEFAULT_REPORT_LIMITS } }),
+      limiter,
+      limits: deps.reporting?.limits ?? { ...DEFAULT_REPORT_LIMITS },
       ...(deps.reporting?.lookupFloorMs !== undefined ? { lookupFloorMs: deps.reporting.lookupFloorMs } : {}),
     }),
   );
 
   // Back office and public figures (issue 7).
-  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, notify: deps.notify ?? null }).app);
+  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir, notify: deps.notify ?? null }).app);
   app.route('/', dataRoutes(deps.db, shell));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: MESSAGES.notFound } }, 404));

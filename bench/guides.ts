@@ -22,7 +22,7 @@ function syntheticContent(factor: number): string {
     for (const file of readdirSync(join('content', kind)).filter((f) => f.endsWith('.mdx'))) {
       const text = readFileSync(join('content', kind, file), 'utf8');
       for (let k = 0; k < factor; k++) {
-        const name = k === 0 ? file : file.replace(/\.mdx$/, `-copy${k}.mdx`);
+        const name = k === 0 ? file : file.replace(/\.mdx$/, () => `-copy${k}.mdx`);
         // Copies keep their relations valid: relatedGuides point at the originals.
         writeFileSync(join(root, kind, name), text);
       }

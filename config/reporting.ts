@@ -27,8 +27,14 @@ export const REWARD_DECISIONS = [
 ] as const;
 export type RewardDecisionCode = (typeof REWARD_DECISIONS)[number]['code'];
 
-/** Days to handle a report (extendable once, with the reporter told why). */
-export const HANDLING_DAYS = 60;
+/** Prefix of the office case number, e.g. 商安举〔2026〕0001号 (商河县安全生产举报). */
+export const CASE_NUMBER_PREFIX = '商安举';
+
+/**
+ * Where 一键离开 (quick exit) takes a reporter: a neutral, everyday page on another site, so that
+ * neither the screen nor the tab's history points at the reporting pages.
+ */
+export const QUICK_EXIT_URL = 'https://www.baidu.com/';
 
 export const ATTACHMENT_LIMITS = {
   maxFiles: 5,

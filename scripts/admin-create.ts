@@ -1,13 +1,14 @@
 // `npm run admin:create`: creates the first administrator. The recovery key printed at first start
-// opens the intake key, which the new administrator takes over (with every department key), so the
-// back office can read reports without the recovery key from then on.
+// proves the operator may do this; the administrator gets no key that opens reports (two-person
+// rule). Staff who open reports get their keys with `npm run keys:grant` (recovery key) or from a
+// colleague who holds the key, in the back office.
 //
 // Interactive by default (nothing lands in shell history). For automation, set RECOVERY_KEY,
 // ADMIN_USERNAME, ADMIN_NAME and ADMIN_PASSWORD, and pass --json to get the TOTP secret as JSON.
 import { createInterface } from 'node:readline/promises';
 import { eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { decodeRecoveryKey, totpUri } from '../api/crypto/index.ts';
+import { totpUri } from '../api/crypto/index.ts';
 import { dbFile, openDb } from '../api/db/client.ts';
 import { staffUsers } from '../api/db/schema.ts';
 import { parseEnv } from '../api/env.ts';
@@ -42,15 +43,15 @@ try {
     throw new UserError(409, 'exists', '已经有系统管理员了。其他账号请由管理员在后台"账号管理"中创建。');
   }
   const a = await ask();
-  const { intakePrivateKey } = unlockWithRecoveryKey(db, a.recovery!);
-  const escrow = decodeRecoveryKey(a.recovery!)!;
+  unlockWithRecoveryKey(db, a.recovery!); // only checks that this is the instance's recovery key
   const input = validateNewStaff({ username: a.username, display_name: a.name, role: 'admin', department: '', password: a.password });
-  const { user, totpSecret } = await createFirstAdmin(db, keys, escrow, intakePrivateKey, input);
+  const { user, totpSecret } = await createFirstAdmin(db, keys, input);
   const uri = totpUri(totpSecret, user.username);
   if (json) {
     console.log(JSON.stringify({ username: user.username, totp_secret: totpSecret, totp_uri: uri }));
   } else {
-    console.log(`\n已创建系统管理员 ${user.username}（${user.displayName}），并接管了受理密钥和各部门密钥。`);
+    console.log(`\n已创建系统管理员 ${user.username}（${user.displayName}）。系统管理员只管理账号，不能打开举报。`);
+    console.log('受理员、主管领导、办理人员和身份保管人的第一个账号建好后，请在这台服务器上运行 npm run keys:grant -- <登录名> 授予密钥。');
     console.log('请用手机验证器扫描下面的二维码（或手动输入密钥），登录后台时需要它生成的 6 位动态验证码：\n');
     console.log(await QRCode.toString(uri, { type: 'terminal', small: true }));
     console.log(`密钥：${totpSecret}\n登录地址：/admin/login\n此二维码和密钥只显示这一次。`);

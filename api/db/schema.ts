@@ -63,8 +63,11 @@ export const reports = sqliteTable(
     channel: text('channel').notNull().default('web'),
     /** Day a staff-entered report was received by phone, letter, visit or transfer; null for web reports (= createdOn). */
     receivedOn: text('received_on'),
+    /** Office case number 商安举〔caseYear〕caseSeq号: sequential per year of receipt, given at filing (issue 14). */
+    caseYear: integer('case_year'),
+    caseSeq: integer('case_seq'),
   },
-  (t) => [index('reports_status_idx').on(t.status), index('reports_created_idx').on(t.createdOn)],
+  (t) => [index('reports_status_idx').on(t.status), index('reports_created_idx').on(t.createdOn), uniqueIndex('reports_case_number_idx').on(t.caseYear, t.caseSeq)],
 );
 
 /** Who can open a report: its private key sealed to each recipient (intake office, later handlers). */
@@ -104,6 +107,10 @@ export const reportEvents = sqliteTable(
     actor: text('actor').notNull(),
     sealedNote: blob('sealed_note', { mode: 'buffer' }),
     createdOn: text('created_on').notNull(),
+    /** Back office only: the staff member who made the step (the reporter sees only the department). */
+    staffId: text('staff_id'),
+    /** The reporter-visible message posted with this step (its text is the step's outcome). */
+    messageId: integer('message_id'),
   },
   (t) => [index('report_events_report_idx').on(t.reportId)],
 );
@@ -120,6 +127,8 @@ export const reportMessages = sqliteTable(
     author: text('author').notNull(),
     sealedBody: blob('sealed_body', { mode: 'buffer' }).notNull(),
     createdOn: text('created_on').notNull(),
+    /** Back office only: which staff member wrote a department message. */
+    staffId: text('staff_id'),
   },
   (t) => [index('report_messages_report_idx').on(t.reportId)],
 );
@@ -139,6 +148,8 @@ export const reportFiles = sqliteTable(
     /** Sealed JSON: file key, original name, detected type, size, metadata removed. */
     sealedMeta: blob('sealed_meta', { mode: 'buffer' }).notNull(),
     createdOn: text('created_on').notNull(),
+    /** Set for documents staff attached (rectification photos, 整改报告): never shown to the reporter. */
+    uploadedBy: text('uploaded_by'),
   },
   (t) => [index('report_files_report_idx').on(t.reportId)],
 );
@@ -276,6 +287,15 @@ export const staffUsers = sqliteTable('staff_users', {
   lockedUntil: text('locked_until'),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   createdAt: text('created_at').notNull(),
+  /** Set for an initial or administrator-reset password: the back office only lets the user change it. */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * A re-issued authenticator secret sealed to the account's public key (the administrator cannot box
+   * it under a password it does not know); the first login with it re-boxes it under the password.
+   */
+  pendingTotpSealed: blob('pending_totp_sealed', { mode: 'buffer' }),
+  /** The login name a deactivated account had; `username` then holds a value no login can type. */
+  retiredUsername: text('retired_username'),
 });
 
 /** One live session per user (a new login deletes the old row). Only a hash of the token is kept. */
@@ -304,6 +324,33 @@ export const staffKeyGrants = sqliteTable(
     createdAt: text('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.keyId] })],
+);
+
+/**
+ * Two-person rule for instance keys (issue 10 item 6): an account receives a key that opens reports only
+ * when a second, existing holder of that key approves (their browser session re-seals it to the
+ * account), or from the command line with the recovery key. Requests, grants and refusals are audited.
+ */
+export const keyGrantRequests = sqliteTable(
+  'key_grant_requests',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    /** 'intake' | 'identity_custodian' | 'dept:<code>'. */
+    keyId: text('key_id').notNull(),
+    /** Staff id of the administrator who asked (or 'cli' / 'system'). */
+    requestedBy: text('requested_by').notNull(),
+    /** Why the account needs the key: 'new_account' | 'password_reset' | 'reactivated'. Shown to the approver. */
+    reason: text('reason').notNull(),
+    /** 'pending' | 'granted' | 'refused' | 'withdrawn'. */
+    status: text('status').notNull(),
+    decidedBy: text('decided_by'),
+    createdAt: text('created_at').notNull(),
+    decidedAt: text('decided_at'),
+  },
+  (t) => [index('key_grant_requests_status_idx').on(t.status, t.keyId)],
 );
 
 /** Which department(s) handle a case. */
@@ -370,7 +417,44 @@ export const rewardDecisions = sqliteTable('reward_decisions', {
     .notNull()
     .references(() => staffUsers.id),
   decidedOn: text('decided_on').notNull(),
+  /** 1 for the first decision, +1 for each audited correction. */
+  revision: integer('revision').notNull().default(1),
 });
+
+/** Staff-only notes on a case (issue 14): sealed to the report key, never shown to the reporter. */
+export const caseNotes = sqliteTable(
+  'case_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    authorId: text('author_id').notNull(),
+    sealedBody: blob('sealed_body', { mode: 'buffer' }).notNull(),
+    /** The step the note was written with ('assigned', 'substantiated', …), null for a note on its own. */
+    step: text('step'),
+    /** ISO time. */
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('case_notes_report_idx').on(t.reportId)],
+);
+
+/** What each staff member has seen of a case: the newest reporter message, and the session that opened it. */
+export const caseReads = sqliteTable(
+  'case_reads',
+  {
+    userId: text('user_id').notNull(),
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    lastMessageId: integer('last_message_id').notNull().default(0),
+    /** Hash of the session that last opened the case (one "opened" audit entry per session). */
+    sessionMark: text('session_mark'),
+    /** File ids shown inline in that session (one "viewed an image" audit entry per file and session). */
+    viewedInline: text('viewed_inline').notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.reportId] })],
+);
 
 /**
  * Append-only, hash-chained audit log: hash = SHA-256(prev_hash | canonical JSON of the entry).

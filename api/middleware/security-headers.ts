@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { getClient } from './client.ts';
 
 /** Inline-script hashes of each built HTML page, written by scripts/postbuild.ts. */
 export type ScriptHashes = ReadonlyMap<string, readonly string[]>;
@@ -16,6 +17,9 @@ export const PERMISSIONS_POLICY = [
   'usb=()',
   'browsing-topics=()',
 ].join(', ');
+
+/** One year, as browsers' preload rules expect; the site is HTTPS-only once deployed behind TLS. */
+export const HSTS_MAX_AGE = 31_536_000;
 
 /**
  * Content-Security-Policy: only this origin, no inline script except the exact hashes Astro's
@@ -55,5 +59,8 @@ export function securityHeaders(hashes: ScriptHashes = new Map()): MiddlewareHan
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Cross-Origin-Resource-Policy', 'same-origin');
     h.delete('X-Powered-By');
+    // Only over HTTPS (directly or per a trusted proxy): browsers ignore it on plain HTTP anyway,
+    // and sending it from a development server on localhost would pin that name to HTTPS.
+    if (getClient(c).https) h.set('Strict-Transport-Security', `max-age=${HSTS_MAX_AGE}`);
   };
 }

@@ -5,8 +5,8 @@ import { QUIZ_AUDIENCE_CODES } from '../../config/taxonomy.ts';
 import type { Db } from '../db/client.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import { UserError } from '../errors.ts';
-import { clientAddress } from '../middleware/rate-limit.ts';
-import { QuizRateLimiter } from '../middleware/quiz-rate-limit.ts';
+import { clientAddress } from '../middleware/client.ts';
+import { RateLimiter } from '../middleware/rate-limit.ts';
 import { QuestionBank, setTitle } from '../services/quiz/bank.ts';
 import {
   classCsv,
@@ -32,7 +32,7 @@ export interface QuizOptions {
   bank?: QuestionBank;
   /** Days after which a class session and all its data are deleted. */
   retentionDays?: number;
-  limiter?: QuizRateLimiter;
+  limiter?: RateLimiter;
   now?: () => Date;
   /** How often one name may start the same exam set per China calendar day (default 3). */
   attemptsPerDay?: number;
@@ -163,7 +163,7 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   const { db, shell } = deps;
   const bank = deps.quiz?.bank ?? QuestionBank.load();
   const retentionDays = deps.quiz?.retentionDays ?? 7;
-  const limiter = deps.quiz?.limiter ?? new QuizRateLimiter();
+  const limiter = deps.quiz?.limiter ?? new RateLimiter();
   const now = deps.quiz?.now ?? (() => new Date());
   const examPolicy = { attemptsPerDay: deps.quiz?.attemptsPerDay ?? DEFAULT_ATTEMPTS_PER_DAY };
   const siteUrl = deps.quiz?.siteUrl ?? 'http://127.0.0.1:4321';
@@ -180,14 +180,14 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   };
   const limit = (c: Context, name: LimitName) => {
     const l = LIMITS[name];
-    if (!limiter.hit(name, client(c), l.limit, l.windowMs)) throw new UserError(429, 'rate_limited', TOO_MANY);
+    if (!limiter.hit(name, client(c), l)) throw new UserError(429, 'rate_limited', TOO_MANY);
   };
   /** For lookups by secret: refuse once a client has failed too often, and count each failure. */
   const guarded = <T>(c: Context, name: LimitName, lookup: () => T | undefined | null): T => {
     const l = LIMITS[name];
-    if (limiter.exhausted(name, client(c), l.limit)) throw new UserError(429, 'rate_limited', TOO_MANY);
+    if (limiter.exhausted(name, client(c), l)) throw new UserError(429, 'rate_limited', TOO_MANY);
     const found = lookup();
-    if (found === undefined || found === null) limiter.hit(name, client(c), l.limit, l.windowMs);
+    if (found === undefined || found === null) limiter.hit(name, client(c), l);
     return found as T;
   };
   const teacherSession = (c: Context, key: string) => {

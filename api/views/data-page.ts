@@ -3,6 +3,7 @@
  * the server so it works without JavaScript and is always current. Suppressed cells read "少于3".
  */
 import type { PublicStats, StatsRow } from '../services/admin/stats.ts';
+import { groupedHash } from '../services/admin/audit.ts';
 import { html, type SafeHtml } from './html.ts';
 
 const SUPPRESSED = '少于3';
@@ -57,7 +58,7 @@ export function dataPage(stats: PublicStats): SafeHtml {
   const t = stats.totals;
   return html`<link rel="stylesheet" href="/styles/data.css">
     <div class="page-head" data-pagefind-body><h1>数据公开</h1>
-      <p class="lead">商河安全平台收到的安全生产举报的办理情况，按月份、行业领域和举报渠道统计，每次打开本页都是最新数字（统计到 ${stats.generated_on}）。</p></div>
+      <p class="lead">商河安全平台收到的安全生产举报的办理情况，按月份、行业领域和举报渠道统计，统计到昨天（${stats.generated_on}）为止。</p></div>
     <section aria-labelledby="totals-h"><h2 id="totals-h">总体情况</h2>
       <ul class="stat-cards">
         <li class="card"><span class="stat-label">收到举报</span><span class="stat-value">${n(t.received)}</span></li>
@@ -84,8 +85,14 @@ export function dataPage(stats: PublicStats): SafeHtml {
       <ul>
         <li>为了保护举报人，<strong>少于 3 件的数字一律显示为"${SUPPRESSED}"</strong>，由它算出的办结率、用时和金额也不公布。</li>
         <li>办结率 = 已办结 ÷ 已受理。办结用时从收到举报之日算到办结之日。</li>
-        <li>举报应在 60 日内办结，情况复杂的可延期一次、最长 30 日，并告知举报人原因。</li>
+        <li>举报应在 ${stats.close_days} 日内办结，情况复杂的可延期一次、最长 ${stats.max_extension_days} 日，并告知举报人原因。</li>
+        <li>所有数字只统计到昨天（${stats.generated_on}）为止的完整日子，当天收到或办理的举报第二天才计入，谁也不能从数字的变化推测某一件举报是什么时候提交的。没有的项目显示 0。</li>
         <li>机器可读的同一份数据：<a href="/api/stats">/api/stats</a>（JSON）。</li>
       </ul>
+    </section>
+    <section class="notice" aria-labelledby="checkpoint-h"><h2 id="checkpoint-h">审计日志校验点</h2>
+      <p>后台的每一次查看和办理都记入一条首尾相连的审计日志。截至 ${stats.audit_checkpoint.day} 24 时，日志共 <strong>${stats.audit_checkpoint.length}</strong> 条，末条的哈希值是：</p>
+      <p class="mono checkpoint-hash">${groupedHash(stats.audit_checkpoint.head)}</p>
+      <p>请记下或截图保存这两个数字（每天更新一次，也印在每月报送县安委会的统计表上）。以后只要日志里第 ${stats.audit_checkpoint.length} 条的哈希值不再是这个数，就说明此前的记录被改写过。核对方法：在服务器上运行 <code>npm run audit:verify -- --checkpoint 条数:哈希值</code>。</p>
     </section>`;
 }

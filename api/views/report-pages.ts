@@ -4,7 +4,7 @@
  * escaped by `html`.
  */
 import { TOWNSHIPS } from '../../config/county.ts';
-import { ATTACHMENT_ACCEPT, ATTACHMENT_LIMITS } from '../../config/reporting.ts';
+import { ATTACHMENT_ACCEPT, ATTACHMENT_LIMITS, QUICK_EXIT_URL } from '../../config/reporting.ts';
 import { REPORT_CATEGORIES, SECTOR_NAMES, type SectorCode } from '../../config/taxonomy.ts';
 import { formatReceipt } from '../crypto/index.ts';
 import type { AttachmentSummary } from '../services/reports/shared.ts';
@@ -29,7 +29,9 @@ export function attachmentList(items: AttachmentSummary[]): SafeHtml {
           ? a.removed.length
             ? html`<span class="meta-removed">已清除隐藏信息：${a.removed.join('、')}。</span>`
             : html`<span class="meta-removed">没有发现隐藏信息；图片已重新生成，不含任何附加信息。</span>`
-          : html`<span class="meta-warn">提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。</span>`}
+          : a.kind === 'video' && !a.metadata_may_remain
+            ? html`<span class="meta-removed">已清除视频文件附带的拍摄时间、拍摄位置、手机型号等信息；画面和声音没有改动，画面里拍到的东西仍然看得到。</span>`
+            : html`<span class="meta-warn">提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。</span>`}
       </li>`,
     )}
   </ul>`;
@@ -37,9 +39,22 @@ export function attachmentList(items: AttachmentSummary[]): SafeHtml {
 
 const SCRIPT = html`<script src="/scripts/report-pages.js" defer></script>`;
 
+/**
+ * 一键离开 (after GOV.UK's "Exit this page"): a plain link without JavaScript; with it,
+ * /scripts/quick-exit.js blanks the page and replaces it (location.replace) on a click or on pressing
+ * Shift three times, so the report page does not stay in the tab's history.
+ */
+export function quickExit(): SafeHtml {
+  return html`<div class="quick-exit" data-quick-exit>
+      <a class="quick-exit-button" href="${QUICK_EXIT_URL}" rel="noreferrer" data-quick-exit-link>一键离开</a>
+      <span class="quick-exit-hint" data-quick-exit-hint hidden>或连按三次 Shift 键</span>
+    </div>
+    <script src="/scripts/quick-exit.js" defer></script>`;
+}
+
 export function receiptPage(receipt: string, attachments: AttachmentSummary[]): SafeHtml {
   const code = formatReceipt(receipt);
-  return html`<div class="page-head"><h1>举报已提交</h1>
+  return html`${quickExit()}<div data-sensitive><div class="page-head"><h1>举报已提交</h1>
     <p class="lead">您的举报${attachments.length ? '和附件' : ''}已经加密保存。请马上记下下面的查询码。</p></div>
     <section class="receipt-box" aria-labelledby="receipt-title">
       <h2 id="receipt-title">您的查询码</h2>
@@ -61,7 +76,7 @@ export function receiptPage(receipt: string, attachments: AttachmentSummary[]): 
       <li>过几天请到<a href="/report/status/">举报查询</a>页面输入查询码，查看进度和部门的留言。</li>
       <li>如果是共用的手机或电脑，看完请关闭这个页面，并清除浏览记录。</li>
     </ol>
-    <p class="notice warn">遇到正在发生的危险，请立即拨打 119、120 或 110，不要等待网上办理。</p>
+    <p class="notice warn">遇到正在发生的危险，请立即拨打 119、120 或 110，不要等待网上办理。</p></div>
     ${SCRIPT}`;
 }
 
@@ -78,10 +93,11 @@ export function lookupForm(message?: string): SafeHtml {
 }
 
 export function notFoundPage(): SafeHtml {
-  return html`<div class="page-head"><h1>没有找到对应的举报</h1>
+  return html`${quickExit()}<div class="page-head"><h1>没有找到对应的举报</h1>
     <p class="lead">请核对查询码是否抄写正确。为保护举报人，我们不会提示是哪一位数字错了。</p></div>
     ${lookupForm('这个查询码没有对应的举报。')}
-    <p>查询码丢失后无法找回。如果问题仍然存在，可以重新举报，或拨打 12345、12350。</p>`;
+    <p>查询码丢失后无法找回。如果问题仍然存在，可以重新举报，或拨打 12345、12350。</p>
+    ${SCRIPT}`;
 }
 
 const REWARD_TEXT = {
@@ -101,11 +117,24 @@ function rewardSection(view: ReportView): SafeHtml {
   </section>`;
 }
 
-export function statusPage(view: ReportView, receipt: string, notice?: { kind: 'ok' | 'danger'; text: string }): SafeHtml {
-  const receiptField = html`<input type="hidden" name="receipt" value="${receipt}" />`;
-  return html`<div class="page-head"><h1>举报办理情况</h1>
+/** The deadline, and the one extension only while it can still happen (not after refusal, closure or a first extension). */
+export function deadlineSentence(view: ReportView): string {
+  if (view.status === 'not_accepted') return '。';
+  if (view.status === 'closed') return '；已办结。';
+  const extended = view.timeline.some((e) => e.status === 'extended');
+  return `；办理期限：${view.due_on} 前${extended ? '（已延长过一次，不能再延长）' : '（可依规定延长一次，延长时会告诉您原因）'}。`;
+}
+
+/**
+ * The status page. The reply form carries a reply token, never the receipt, so neither the page nor
+ * the browser's saved form state holds the code.
+ */
+export function statusPage(view: ReportView, replyToken: string, notice?: { kind: 'ok' | 'danger'; text: string }): SafeHtml {
+  const tokenField = html`<input type="hidden" name="reply_token" value="${replyToken}" />`;
+  return html`${quickExit()}<div data-sensitive data-report-view><div class="page-head"><h1>举报办理情况</h1>
     <p class="lead">当前状态：<strong class="status-badge" data-status="${view.status}">${view.status_label}</strong></p>
-    <p>${view.status_hint} 收到日期：${view.created_on}；办理期限：${view.due_on} 前（可依规定延长一次，延长时会告诉您原因）。</p></div>
+    <p>案件编号：<strong>${view.case_number}</strong>（办理部门的转办和答复文书都用这个编号；它不能用来查询，查询码请只留给自己）</p>
+    <p>${view.status_hint} 收到日期：${view.created_on}${deadlineSentence(view)}</p></div>
     ${notice ? html`<p class="notice ${notice.kind}" role="${notice.kind === 'ok' ? 'status' : 'alert'}">${notice.text}</p>` : ''}
     <h2>办理进度</h2>
     <ol class="timeline">
@@ -127,15 +156,15 @@ export function statusPage(view: ReportView, receipt: string, notice?: { kind: '
     <section aria-labelledby="reply-title">
       <h2 id="reply-title">回复或补充证据</h2>
       <p class="field-hint">回复同样是匿名的。除非您自己写出来，办理部门看不到您是谁。</p>
-      <form method="post" action="/api/reports/messages" enctype="multipart/form-data" class="reply-form">
-        ${receiptField}
+      <form method="post" action="/api/reports/messages" enctype="multipart/form-data" class="reply-form" autocomplete="off">
+        ${tokenField}
         <div class="field">
           <label for="reply-body">留言内容</label>
-          <textarea id="reply-body" name="body" maxlength="5000" rows="5"></textarea>
+          <textarea id="reply-body" name="body" maxlength="5000" rows="5" autocomplete="off"></textarea>
         </div>
         <div class="field">
           <label for="reply-files">补充照片、视频或 PDF（可不选）</label>
-          <span class="field-hint" id="reply-files-hint">最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 20 MB。照片的拍摄位置、手机型号等隐藏信息会被自动清除；视频和 PDF 里的此类信息可能无法清除。</span>
+          <span class="field-hint" id="reply-files-hint">最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 20 MB。照片的拍摄位置、手机型号等隐藏信息会被自动清除；视频会去掉文件附带的此类信息（画面不变）；PDF 里的此类信息可能无法清除。</span>
           <input type="file" id="reply-files" name="files" multiple accept="${ATTACHMENT_ACCEPT}" aria-describedby="reply-files-hint" />
         </div>
         <p role="status" data-reply-status hidden></p>
@@ -155,14 +184,26 @@ export function statusPage(view: ReportView, receipt: string, notice?: { kind: '
       </dl>
       ${attachmentList(view.attachments)}
     </details>
-    <p><a href="/report/status/">查询另一个查询码</a>。看完请关闭本页；共用设备请清除浏览记录。</p>
+    <p><a href="/report/status/">查询另一个查询码</a>。这个页面只显示一次：离开后，返回、刷新或从浏览记录打开都不会再显示举报内容。</p></div>
     ${SCRIPT}`;
 }
 
 /** A refusal of a form post, with what to fix and how to go back without losing what was typed. */
 export function formErrorPage(message: string, heading = '还差一点，举报没有提交'): SafeHtml {
-  return html`<div class="page-head"><h1>${heading}</h1>
+  return html`${quickExit()}<div class="page-head"><h1>${heading}</h1>
     <p class="lead" role="alert">${message}</p></div>
-    <p>请用浏览器的"返回"按钮回到表单修改后再提交，已填写的文字一般会保留；附件需要重新选择。</p>
+    <p>请用浏览器的"返回"按钮回到表单修改后再提交。为了不在手机上留下痕迹，表单不让浏览器保存填写的内容，返回后文字可能需要重新填写，附件需要重新选择。</p>
     <p>什么都没有保存。遇到正在发生的危险，请立即拨打 119、120 或 110。</p>`;
+}
+
+/** Shown when a reply is sent from a status page left open longer than a reply token lives. */
+export const REPLY_EXPIRED = '这个页面打开太久，已经失效，留言没有发送。请重新输入查询码，再发送留言。';
+
+/** A single-use view asked for again (Back, reload, history) or a reply form left open too long. */
+export function expiredViewPage(message = '为了保护您，举报内容和查询码只显示一次：返回、刷新或从浏览记录打开都不会再显示。'): SafeHtml {
+  return html`${quickExit()}<div class="page-head"><h1>页面已经失效</h1>
+    <p class="lead">${message}</p></div>
+    <p>需要再看办理情况，请重新输入查询码。</p>
+    ${lookupForm()}
+    ${SCRIPT}`;
 }

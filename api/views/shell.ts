@@ -25,10 +25,14 @@ export class PageShell {
   }
 
   render({ title, description = '', body }: PageParts): string {
+    // Function replacers: a string replacement would expand `$&`, `$'`, `` $` `` typed by a user
+    // into pieces of the template (issue 10, observation 9).
+    const safeTitle = escapeHtml(title);
+    const safeDescription = escapeHtml(description);
     return this.template
-      .replaceAll('__PAGE_TITLE__', escapeHtml(title))
-      .replaceAll('__PAGE_DESCRIPTION__', escapeHtml(description))
-      .replace('<!--PAGE_BODY-->', body.value);
+      .replaceAll('__PAGE_TITLE__', () => safeTitle)
+      .replaceAll('__PAGE_DESCRIPTION__', () => safeDescription)
+      .replace('<!--PAGE_BODY-->', () => body.value);
   }
 
   /** A Chinese error page: what went wrong and what to do next. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { SECTOR_CODES } from '../../config/taxonomy.ts';
 import { ACCIDENT_CATEGORY_CODES } from './accident-category.ts';
-import { GRADES, gradeMismatch } from './accident-grade.ts';
+import { GRADES, gradeFromFigures, gradeMismatch, gradeRank } from './accident-grade.ts';
+
+export const LOSS_QUALIFIERS = ['about', 'over', 'interim'] as const;
 import { isoDay, sourcesSchema } from './source.ts';
 
 const count = z.number().int().nonnegative();
@@ -27,10 +29,17 @@ export const caseSchema = z
     seriousInjuries: count.optional(),
     /** Any injuries when the source does not separate serious ones (shown, not used for grading). */
     injuries: count.optional(),
-    /** Direct economic loss in 万元, only if stated. */
+    /** Direct economic loss in 万元, only if stated (the figure as written, without 约/余). */
     directLossWanYuan: z.number().nonnegative().optional(),
+    /**
+     * How the source qualifies the loss: about = 约 X 万元, over = X 余万元 (at least X),
+     * interim = X 万元 assessed so far, other losses still to be assessed. Omit for an exact figure.
+     */
+    directLossQualifier: z.enum(LOSS_QUALIFIERS).optional(),
     /** Grade as determined by the investigation (一般 / 较大 / 重大 / 特别重大). */
     grade: z.enum(GRADES),
+    /** Only when no official body stated the grade: who assigned it and how (shown next to the grade). */
+    gradeNote: z.string().min(6).optional(),
     /** Timeline of key moments, as the source tells them. */
     timeline: z.array(z.object({ time: z.string().min(1), event: z.string().min(2) })).default([]),
     /** The direct cause (直接原因). */
@@ -56,7 +65,19 @@ export const caseSchema = z
     sources: sourcesSchema,
   })
   .superRefine((c, ctx) => {
-    const problem = gradeMismatch(c.grade, c);
+    if (c.directLossQualifier && c.directLossWanYuan === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['directLossQualifier'], message: '写了损失的“约/余”说明，但没有写 directLossWanYuan' });
+    }
+    // A qualified loss is not an exact figure: only an exact one may pin the grade down.
+    const exact = c.directLossQualifier ? { ...c, directLossWanYuan: undefined } : c;
+    const problem = gradeMismatch(c.grade, exact);
     if (problem) ctx.addIssue({ code: 'custom', path: ['grade'], message: problem });
+    // 余 and "assessed so far" are lower bounds, so they still set a minimum grade.
+    if (!problem && (c.directLossQualifier === 'over' || c.directLossQualifier === 'interim')) {
+      const required = gradeFromFigures(c);
+      if (gradeRank(c.grade) < gradeRank(required)) {
+        ctx.addIssue({ code: 'custom', path: ['grade'], message: `直接经济损失至少 ${c.directLossWanYuan} 万元，应至少为"${required}"事故` });
+      }
+    }
   });
 export type CaseData = z.infer<typeof caseSchema>;

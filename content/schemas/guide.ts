@@ -16,6 +16,11 @@ export const guideSchema = z.object({
   keywords: z.array(z.string().min(1)).min(3, '至少给出 3 个检索关键词（群众常用说法）'),
   /** Date the content was last checked against its sources. */
   updated: isoDay,
+  /**
+   * Date a second reader last checked the safety-critical steps against the sources (the checklist
+   * is in content/README.md). Shown on the guide page.
+   */
+  reviewed: isoDay.optional(),
   /** Official sources for every fact used. */
   sources: sourcesSchema,
   /** Optional override of the computed reading time, in minutes. */

@@ -5,7 +5,10 @@
  */
 export interface BarInput {
   label: string;
-  value: number;
+  /** null: not known (drawn without a bar; the component prints valueText). */
+  value: number | null;
+  /** Text after the bar; defaults to "<value> <unit>". */
+  valueText?: string;
 }
 
 export interface BarRowLayout extends BarInput {
@@ -34,7 +37,7 @@ const ROW_GAP = 12;
 const VALUE_ROOM = 80;
 
 export function barChartLayout(rows: readonly BarInput[]): BarChartLayout {
-  const max = Math.max(0, ...rows.map((r) => r.value));
+  const max = Math.max(0, ...rows.map((r) => r.value ?? 0));
   const maxBar = CHART_WIDTH - VALUE_ROOM;
   const rowHeight = LABEL_LINE + BAR_HEIGHT + ROW_GAP;
   return {
@@ -44,7 +47,7 @@ export function barChartLayout(rows: readonly BarInput[]): BarChartLayout {
     trackWidth: maxBar,
     rows: rows.map((r, i) => {
       const top = i * rowHeight;
-      const barWidth = max > 0 ? Math.round((r.value / max) * maxBar * 10) / 10 : 0;
+      const barWidth = max > 0 && r.value !== null ? Math.round((r.value / max) * maxBar * 10) / 10 : 0;
       return {
         ...r,
         labelY: top + 18,

@@ -97,18 +97,44 @@ export function casualtySummary(c: CaseData): string {
   return parts.join('，');
 }
 
-/** Direct loss for display: 5114.5 → "5114.5 万元"; ≥ 1 亿 → "约 6.87 亿元（68,700 万元）". */
-export function formatLoss(wan: number): string {
-  const exact = `${wan.toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 万元`;
-  return wan >= 10000 ? `${exact}（约 ${(wan / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 亿元）` : exact;
+/**
+ * Direct loss for display, keeping the source's qualifier: 5114.5 → "5,114.5 万元";
+ * about → "约 516 万元"; over → "3,300 余万元"; interim → "4,148.86 万元（调查报告统计时已核定的部分，其他损失尚待核定）";
+ * ≥ 1 亿 adds "（约 6.87 亿元）".
+ */
+export function formatLoss(wan: number, qualifier?: LossQualifier): string {
+  const num = wan.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+  const yi = wan >= 10000 ? `（约 ${(wan / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 亿元）` : '';
+  if (qualifier === 'about') return `约 ${num} 万元${yi}`;
+  if (qualifier === 'over') return `${num} 余万元${yi}`;
+  if (qualifier === 'interim') return `${num} 万元${yi}（调查报告统计时已核定的部分，其他损失尚待核定）`;
+  return `${num} 万元${yi}`;
+}
+
+export type LossQualifier = NonNullable<CaseData['directLossQualifier']>;
+
+/** Deaths stated by the sources; null when there are cases and none states a number. */
+function knownDeaths(cases: readonly CaseLike[]): number | null {
+  const known = cases.filter((c) => c.data.deaths !== undefined);
+  if (cases.length > 0 && known.length === 0) return null;
+  return known.reduce((n, c) => n + c.data.deaths!, 0);
+}
+
+/** How a death figure reads in a chart or table: "15 人", "来源未写明", or "3 人（另有 1 起来源未写明）". */
+export function deathsText(row: Pick<StatRow, 'deaths' | 'deathsUnknown'>): string {
+  if (row.deaths === null) return '来源未写明';
+  return row.deathsUnknown > 0 ? `${row.deaths} 人（另有 ${row.deathsUnknown} 起来源未写明）` : `${row.deaths} 人`;
 }
 
 export interface StatRow {
   slug: string;
   name: string;
   cases: number;
-  /** Sum of deaths over cases whose source states them. */
-  deaths: number;
+  /**
+   * Sum of deaths over cases whose source states them; null when the row has cases but no source
+   * states a death toll (unknown is not zero). 0 only for rows with no cases or known zeros.
+   */
+  deaths: number | null;
   /** Cases in this row whose death toll the source does not state. */
   deathsUnknown: number;
 }
@@ -130,7 +156,7 @@ export function statsBy(kind: FacetKind, cases: readonly CaseLike[]): StatRow[] 
       slug: v.slug,
       name: v.name,
       cases: matching.length,
-      deaths: matching.reduce((n, c) => n + (c.data.deaths ?? 0), 0),
+      deaths: knownDeaths(matching),
       deathsUnknown: matching.filter((c) => c.data.deaths === undefined).length,
     };
   });

@@ -19,6 +19,8 @@ interface AttachmentSummary {
   type: string;
   size: number;
   removed: string[];
+  /** False when the server removed a video's container metadata (api/services/reports/video-metadata.ts). */
+  metadata_may_remain: boolean;
 }
 
 function sizeText(bytes: number): string {
@@ -164,13 +166,16 @@ export function setupReportForm(): void {
         const name = document.createElement('strong');
         name.textContent = a.name;
         const note = document.createElement('span');
-        note.className = a.kind === 'image' ? 'meta-removed' : 'meta-warn';
+        const cleanedVideo = a.kind === 'video' && !a.metadata_may_remain;
+        note.className = a.kind === 'image' || cleanedVideo ? 'meta-removed' : 'meta-warn';
         note.textContent =
           a.kind === 'image'
             ? a.removed.length
               ? `已清除隐藏信息：${a.removed.join('、')}。`
               : '没有发现隐藏信息；图片已重新生成，不含任何附加信息。'
-            : `提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。`;
+            : cleanedVideo
+              ? '已清除视频文件附带的拍摄时间、拍摄位置、手机型号等信息；画面和声音没有改动，画面里拍到的东西仍然看得到。'
+              : `提醒：${a.kind === 'pdf' ? 'PDF 文档' : '视频'}里可能仍带有作者、设备、拍摄位置等信息，本站无法可靠清除。`;
         const type = document.createElement('span');
         type.className = 'field-hint';
         type.textContent = `${a.type}，${sizeText(a.size)}`;

@@ -128,7 +128,8 @@ test.describe('举报（手机，不开 JavaScript）', () => {
     expect(receipt).toMatch(/^\d{4}( \d{4}){4}$/);
     await expect(page.getByText(/已清除隐藏信息：.*拍摄位置（GPS）/)).toBeVisible();
     await expect(page.getByText('查询码只显示这一次，丢失后无法找回。')).toBeVisible();
-    expect(new URL(page.url()).pathname).toBe('/api/reports');
+    // Post/Redirect/Get: the receipt is shown once at a single-use address, never at the POST's.
+    expect(new URL(page.url()).pathname).toBe('/report/view/');
     watch.expectClean();
 
     await departmentReplies(receipt, '您好，收到举报。请问堵塞的是哪一个出口？');

@@ -28,7 +28,7 @@ export async function addStaff(t: TestApp, username: string, role: StaffRole, de
   const { intakePrivateKey, custodianPrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
   const input = { username, displayName: `测试${username}`, role, department, password: PASSWORD };
   if (role === 'admin') {
-    const { user, totpSecret } = await createFirstAdmin(t.db, t.deps.keys, escrow, intakePrivateKey, input);
+    const { user, totpSecret } = await createFirstAdmin(t.db, t.deps.keys, input);
     return { id: user.id, totpSecret };
   }
   const deptKey = (code: DepartmentCode) => {

@@ -27,9 +27,9 @@ describe('staff login', () => {
   it('marks the cookie Secure over https', async () => {
     const t = makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'sam', 'intake');
-    const res = await t.app.request('https://example.org/api/admin/login', {
+    const res = await t.app.request('https://localhost/api/admin/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'https://example.org' },
+      headers: { 'content-type': 'application/json', origin: 'https://localhost' },
       body: JSON.stringify({ username: 'sam', password: PASSWORD, code: totpCode(totpSecret) }),
     });
     expect(res.status).toBe(200);
@@ -122,7 +122,8 @@ describe('staff login', () => {
     const root = await loginAs(t, 'root', admin.totpSecret);
     const rootWho = { cookie: root.cookie, csrf: root.csrf } as any;
     const fayId = (await call(t, rootWho, 'GET', '/api/admin/staff')).json.items.find((u: any) => u.username === 'fay').id;
-    expect((await call(t, rootWho, 'POST', `/api/admin/staff/${fayId}/deactivate`, {})).status).toBe(200);
+    expect((await call(t, rootWho, 'POST', `/api/admin/staff/${fayId}/deactivate`, {})).status).toBe(400); // needs the confirmation
+    expect((await call(t, rootWho, 'POST', `/api/admin/staff/${fayId}/deactivate`, { confirm: 'yes' })).status).toBe(200);
     expect((await call(t, { cookie, csrf } as any, 'GET', '/api/admin/session')).status).toBe(401);
     expect(t.db.$client.prepare('select count(*) as n from staff_key_grants where user_id = ?').get(fayId)).toEqual({ n: 0 });
   });

@@ -14,10 +14,18 @@ describe('题库防猜指标', () => {
     expect(f).toMatchObject({ single: 3, uniqueLongest: 1 });
     expect(f.positions.slice(0, 3)).toEqual([2, 1, 0]);
   });
+  it('总选第 k 长的选项能对几道：并列时按机会平分', () => {
+    const f = measureBank([q('single', ['短', '长长长', '中中'], [2]), q('single', ['一二', '三四', '五'], [0])], 'resident');
+    // First: the right one is 2nd longest. Second: tied for longest with one other → half at rank 1, half at rank 2.
+    expect(f.lengthRanks.slice(0, 3)).toEqual([0.5, 1.5, 0]);
+    const second = q('single', ['短', '长长长', '中中'], [2]);
+    const other = q('single', ['短', '长长长', '中中'], [0]);
+    expect(bankProblems(measureBank([second, second, second, second, second, other, other, other, other, other], 'resident')).join()).toContain('按长短排第 2 的');
+  });
   it('超过 30% 时报出中文说明；30% 正好通过', () => {
     const longest = q('single', ['短', '长长长'], [1]);
     const shortest = q('single', ['短', '长长长'], [0]);
-    const ok = measureBank([longest, longest, longest, ...Array(7).fill(shortest)], 'resident');
+    const ok = measureBank([longest, longest, longest, ...Array(7).fill(shortest)], "resident");
     expect(bankProblems(ok).filter((p) => p.includes('最长'))).toEqual([]);
     const bad = measureBank([longest, longest, longest, longest, ...Array(6).fill(shortest)], 'resident');
     expect(bankProblems(bad).join()).toContain('正确选项是唯一最长的占 40.0%');

@@ -10,7 +10,7 @@ import { loadMdxCollection } from '../../content/schemas/load-mdx.ts';
 import { loadQuestions } from '../../content/schemas/load-questions.ts';
 import type { Question } from '../../content/schemas/question.ts';
 import { barChartLayout, CHART_WIDTH } from '../../src/utils/bar-chart.ts';
-import { FACET_KINDS, casesFor, facetOf, facetValues, formatLoss, sortCases, statsBy, totals } from '../../src/utils/case-facets.ts';
+import { FACET_KINDS, casesFor, deathsText, facetOf, facetValues, formatLoss, sortCases, statsBy, totals } from '../../src/utils/case-facets.ts';
 import { answerLabel, relatedQuestions } from '../../src/utils/case-questions.ts';
 import { practiceSet } from '../../src/utils/practice-link.ts';
 import { itemForWeek, weekIndex } from '../../src/utils/week.ts';
@@ -96,8 +96,26 @@ describe('统计', () => {
     const rows = statsBy(kind, cases);
     const sum = totals(cases);
     expect(rows.reduce((n, r) => n + r.cases, 0)).toBe(sum.cases);
-    expect(rows.reduce((n, r) => n + r.deaths, 0)).toBe(sum.deaths);
+    expect(rows.reduce((n, r) => n + (r.deaths ?? 0), 0)).toBe(sum.deaths);
     expect(rows.reduce((n, r) => n + r.deathsUnknown, 0)).toBe(sum.deathsUnknown);
+  });
+
+  it('来源没写死亡人数的年份是“未写明”，不是 0 人', () => {
+    const data = (date: string, deaths?: number) => ({ ...cases[0]!.data, date, deaths });
+    const rows = statsBy('year', [{ id: 'x', data: data('2011-11-16') }, { id: 'y', data: data('2012-01-01', 2) }]);
+    expect(rows[0]).toMatchObject({ slug: '2011', cases: 1, deaths: null, deathsUnknown: 1 });
+    expect(deathsText(rows[0]!)).toBe('来源未写明');
+    expect(deathsText(rows[1]!)).toBe('2 人');
+    expect(deathsText({ deaths: 3, deathsUnknown: 1 })).toBe('3 人（另有 1 起来源未写明）');
+    const layout = barChartLayout(rows.map((r) => ({ label: r.name, value: r.deaths })));
+    expect(layout.rows[0]!.barWidth).toBe(0);
+    expect(layout.rows[1]!.barWidth).toBeGreaterThan(0);
+  });
+
+  it('直接经济损失保留“约”“余”和“尚待核定”', () => {
+    expect(formatLoss(516, 'about')).toBe('约 516 万元');
+    expect(formatLoss(3300, 'over')).toBe('3,300 余万元');
+    expect(formatLoss(4148.8606, 'interim')).toBe('4,148.86 万元（调查报告统计时已核定的部分，其他损失尚待核定）');
   });
 
   it('死亡人数只加来源写明的数字；年份连续，没有案例的年份记 0', () => {

@@ -173,12 +173,12 @@ describe('12345 work orders', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 3).toString('hex'), 'UTF-8 BOM for Excel').toBe('efbbbf');
     const text = bytes.toString('utf8');
-    expect(text).toContain('工单编号,办理状态');
-    expect(text).toContain('SH2026120001,已办结,2026-12-01');
+    expect(text).toContain('工单编号,案件编号,办理状态');
+    expect(text).toMatch(/SH2026120001,商安举〔2026〕\d{4}号,已办结,2026-12-01/);
     expect(text).toContain('县住建局');
     expect(text).toContain('已督促燃气公司更换漏气管道');
     const json = await (await t.app.request('/api/admin/hotline/results.json', { headers: { cookie: officer.cookie } })).json();
-    expect(json.orders[0]).toMatchObject({ order_no: 'SH2026120001', status: 'closed', hotline_due_on: '2026-12-06', departments: ['县住建局'] });
+    expect(json.orders[0]).toMatchObject({ order_no: 'SH2026120001', case_number: expect.stringMatching(/^商安举〔2026〕\d{4}号$/), status: 'closed', hotline_due_on: '2026-12-06', departments: ['县住建局'] });
     expect(t.db.get<{ e: string | null }>(sql`select exported_at as e from hotline_orders`)!.e).not.toBeNull();
   });
 

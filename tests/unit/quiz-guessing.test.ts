@@ -16,10 +16,17 @@ const longest = (q: PublicQuestion) => {
   const len = q.options.map(optionLength);
   return [len.indexOf(Math.max(...len))];
 };
+/** The k-th longest option (0 = longest), ties in displayed order. */
+const byLength = (k: number) => (q: PublicQuestion) => {
+  const ranked = q.options.map((o, i) => ({ i, len: optionLength(o) })).sort((a, b) => b.len - a.len || a.i - b.i);
+  return [ranked[Math.min(k, ranked.length - 1)]!.i];
+};
 const TRUE = 0;
 const FALSE = 1;
 const strategies: Record<string, Strategy> = {
   总选最长的选项: (q) => (q.type === 'truefalse' ? [TRUE] : longest(q)),
+  总选第二长的选项: (q) => (q.type === 'truefalse' ? [FALSE] : byLength(1)(q)),
+  总选最短的选项: (q) => (q.type === 'truefalse' ? [TRUE] : byLength(q.options.length - 1)(q)),
   总选第一个: () => [0],
   总选最后一个: (q) => [q.options.length - 1],
   判断题总选正确: (q) => (q.type === 'truefalse' ? [TRUE] : [0]),

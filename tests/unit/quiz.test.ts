@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { openDb } from '../../api/db/client.ts';
 import { quizClassAnswers, quizClassPlayers, quizClassSessions, quizExams } from '../../api/db/schema.ts';
-import { QuizRateLimiter } from '../../api/middleware/quiz-rate-limit.ts';
+import { RateLimiter } from '../../api/middleware/rate-limit.ts';
 import { QuestionBank } from '../../api/services/quiz/bank.ts';
 import { classCsv, classReport, createClassSession, sessionByJoinCode } from '../../api/services/quiz/class-sessions.ts';
 import { drawQuestions, publicQuestions, resolveDraw } from '../../api/services/quiz/draw.ts';
@@ -104,13 +104,13 @@ describe('证书验证码', () => {
 describe('限流', () => {
   it('窗口内超过上限拒绝，换窗口恢复；轮换密钥后计数清空、客户端标识改变', () => {
     let t = 0;
-    const limiter = new QuizRateLimiter({ rotateMs: 10_000, now: () => t });
+    const limiter = new RateLimiter({ rotateMs: 10_000, now: () => t });
     const k = limiter.clientKey('203.0.113.9');
     expect(k).not.toContain('203');
-    for (let i = 0; i < 3; i++) expect(limiter.hit('x', k, 3, 1000)).toBe(true);
-    expect(limiter.hit('x', k, 3, 1000)).toBe(false);
+    for (let i = 0; i < 3; i++) expect(limiter.hit('x', k, { limit: 3, windowMs: 1000 })).toBe(true);
+    expect(limiter.hit('x', k, { limit: 3, windowMs: 1000 })).toBe(false);
     t = 1500;
-    expect(limiter.hit('x', k, 3, 1000)).toBe(true);
+    expect(limiter.hit('x', k, { limit: 3, windowMs: 1000 })).toBe(true);
     t = 20_000;
     expect(limiter.clientKey('203.0.113.9')).not.toBe(k);
     expect(limiter.size).toBe(0);

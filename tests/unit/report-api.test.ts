@@ -24,12 +24,21 @@ describe('POST /api/reports 接口约定', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 
-  it('普通表单提交回答回执页面', async () => {
-    const { res, body } = await submit(t.app, reportForm(), { accept: 'text/html' });
-    expect(res.status).toBe(201);
-    expect(res.headers.get('content-type')).toContain('text/html');
+  it('普通表单提交：303 转到只能打开一次的回执页面（Post/Redirect/Get）', async () => {
+    const { res } = await submit(t.app, reportForm(), { accept: 'text/html' });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/report\/view\/\?t=[\w-]{22}$/);
+    const page = await t.app.request(location);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const body = await page.text();
     expect(body).toMatch(/\d{4} \d{4} \d{4} \d{4} \d{4}/);
     expect(body).toContain('查询码只显示这一次');
+    const again = await t.app.request(location);
+    expect(again.status).toBe(410);
+    expect(await again.text()).not.toMatch(/\d{4} \d{4} \d{4} \d{4} \d{4}/);
   });
 
   it('接受全部类别、行业和镇街代码', async () => {
@@ -101,7 +110,7 @@ describe('照片隐藏信息', () => {
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(photo, '../../etc/IMG_0001.jpg', 'image/jpeg')]));
     expect(res.status).toBe(201);
     const a = body.attachments[0];
-    expect(a.name).toBe('IMG_0001.jpg');
+    expect(a.name).toBe('附件1.jpg'); // generated from the detected type, never the uploader's name
     expect(a.removed).toEqual(expect.arrayContaining(['拍摄位置（GPS）', '设备品牌', '设备型号', '设备序列号', '拍摄者', '相机所有者']));
 
     const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
@@ -217,7 +226,9 @@ describe('查询、留言和奖励', () => {
     expect(view.messages[1].attachments[0].removed).toContain('拍摄位置（GPS）');
     expect(view.reward).toMatchObject({ decision: 'granted', amount_yuan: 5000 });
 
-    const html = await (await t.app.request('/report/status/', { method: 'POST', body: new URLSearchParams({ receipt }) })).text();
+    const posted = await t.app.request('/report/status/', { method: 'POST', body: new URLSearchParams({ receipt }) });
+    expect(posted.status).toBe(303);
+    const html = await (await t.app.request(posted.headers.get('location')!)).text();
     expect(html).toContain('5,000 元');
     expect(html).toContain('怎样领取');
   });
@@ -264,14 +275,15 @@ describe('频率限制', () => {
 
   it('计数键是 HMAC，不含地址；换窗口时全部丢弃', () => {
     let now = 0;
-    const limiter = new RateLimiter({ windowMs: 1000, limits: { a: 1 }, now: () => now });
-    expect(limiter.hit('a', '203.0.113.9')).toBe(true);
-    expect(limiter.hit('a', '203.0.113.9')).toBe(false);
-    expect(limiter.hit('a', '203.0.113.10')).toBe(true);
+    const limiter = new RateLimiter({ rotateMs: 1000, now: () => now });
+    const a = { limit: 1, windowMs: 1000 };
+    expect(limiter.hit('a', limiter.clientKey('203.0.113.9'), a)).toBe(true);
+    expect(limiter.hit('a', limiter.clientKey('203.0.113.9'), a)).toBe(false);
+    expect(limiter.hit('a', limiter.clientKey('203.0.113.10'), a)).toBe(true);
     const keys = [...(limiter as unknown as { counters: Map<string, number> }).counters.keys()];
     expect(keys.join()).not.toContain('203.0.113');
     now = 1000;
-    expect(limiter.hit('a', '203.0.113.9')).toBe(true);
+    expect(limiter.hit('a', limiter.clientKey('203.0.113.9'), a)).toBe(true);
     expect(limiter.size).toBe(1);
   });
 });

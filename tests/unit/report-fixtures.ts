@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createApp } from '../../api/app.ts';
+import { createApp, type AppDeps } from '../../api/app.ts';
 import { dbFile, openDb, type Db } from '../../api/db/client.ts';
 import { fileBlobStore } from '../../api/services/blob-store.ts';
 import { ensureInstanceKeys } from '../../api/services/keys.ts';
@@ -18,7 +18,7 @@ export interface TestApp {
   deps: { db: Db; store: ReturnType<typeof fileBlobStore>; keys: ReturnType<typeof ensureInstanceKeys> };
 }
 
-export function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number; fastReceipts?: boolean } = {}): TestApp {
+export function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number; fastReceipts?: boolean; edge?: AppDeps['edge'] } = {}): TestApp {
   const dataDir = mkdtempSync(join(tmpdir(), 'report-test-'));
   const db = openDb(dbFile(dataDir));
   let recoveryKey = '';
@@ -28,6 +28,7 @@ export function makeApp(options: { limits?: Record<string, number>; lookupFloorM
     siteDir: join(dataDir, 'no-site'),
     dataDir,
     reporting: { limits: options.limits ?? {}, lookupFloorMs: options.lookupFloorMs ?? 0 },
+    ...(options.edge ? { edge: options.edge } : {}),
   });
   return { app, db, dataDir, recoveryKey, deps: { db, store: fileBlobStore(dataDir), keys } };
 }

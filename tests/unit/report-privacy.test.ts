@@ -43,6 +43,19 @@ function send(server: RunningServer, path: string, body: Buffer, contentType: st
   });
 }
 
+/** The GET that follows a Post/Redirect/Get, from the same client. */
+function get(server: RunningServer, path: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, localAddress: CLIENT_ADDRESS, path, headers: { 'user-agent': USER_AGENT, accept: 'text/html' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function multipart(fields: Record<string, string>, file?: { name: string; data: Buffer }): Promise<{ body: Buffer; type: string }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -79,8 +92,12 @@ describe('隐私：真实服务进程', () => {
     const reply = await multipart({ receipt, body: '补充说明CANARY-REPLY' });
     expect((await send(server, '/api/reports/messages', reply.body, reply.type)).status).toBe(201);
     const page = await send(server, '/report/status/', Buffer.from(new URLSearchParams({ receipt }).toString()), 'application/x-www-form-urlencoded', 'text/html');
-    expect(page.status).toBe(200);
+    expect(page.status).toBe(303);
     expect(page.headers['set-cookie']).toBeUndefined();
+    const view = await get(server, page.headers['location'] as string);
+    expect(view.status).toBe(200);
+    expect(view.text).toContain('CANARY-REPLY');
+    expect(view.headers['set-cookie']).toBeUndefined();
     // A refused request and a broken one: the error path must not log the request either.
     const bad = await multipart({ ...VALID_FIELDS, category: 'nope' });
     expect((await send(server, '/api/reports', bad.body, bad.type)).status).toBe(400);

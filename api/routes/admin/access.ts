@@ -10,6 +10,7 @@ import type { StaffRole } from '../../../config/staff.ts';
 import type { Db } from '../../db/client.ts';
 import { safeEqual } from '../../crypto/index.ts';
 import { UserError } from '../../errors.ts';
+import { getClient } from '../../middleware/client.ts';
 import { sessionFromToken, type StaffSession } from '../../services/admin/staff.ts';
 
 /** 'public': no session needed (the login itself); otherwise the roles that may call the route. */
@@ -27,7 +28,8 @@ export const SESSION_COOKIE = 'shanghe_staff';
 export const COOKIE_PATHS = ['/admin', '/api/admin'] as const;
 
 export function setSessionCookies(c: Context, token: string): void {
-  const secure = new URL(c.req.url).protocol === 'https:';
+  // HTTPS directly, per a trusted proxy's X-Forwarded-Proto, or always with COOKIE_SECURE=on.
+  const secure = getClient(c).secureCookies;
   for (const path of COOKIE_PATHS) setCookie(c, SESSION_COOKIE, token, { path, httpOnly: true, secure, sameSite: 'Strict' });
 }
 
@@ -70,13 +72,17 @@ async function readInput(c: Context): Promise<Record<string, unknown>> {
   }
   if (isFormRequest(c)) {
     const form = await c.req.parseBody({ all: true });
-    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string' || Array.isArray(v)));
+    // Strings, repeated fields and uploaded files (staff documents); nothing else.
+    return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string' || Array.isArray(v) || v instanceof File));
   }
   if (!type) return {};
   throw new UserError(415, 'unsupported_type', '请用 JSON 或表单格式提交。');
 }
 
 export class AccessError extends UserError {}
+
+/** The only routes open to a session whose password was set by someone else. */
+const PASSWORD_CHANGE_PATHS = new Set(['/admin/password', '/api/admin/password', '/api/admin/logout', '/api/admin/session']);
 
 /** The central check applied to every back-office route. */
 export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
@@ -87,11 +93,20 @@ export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
     if (unsafe && !sameOrigin(c)) throw new AccessError(403, 'bad_origin', '请求来源不正确（缺少或不匹配 Origin），已拒绝。请从后台页面重新操作。');
     const session = sessionFromToken(db, getCookie(c, SESSION_COOKIE));
     c.set('session', session);
-    const input = await readInput(c);
-    c.set('input', input);
-    if (rule.allow === 'public') return next();
+    if (rule.allow === 'public') {
+      c.set('input', await readInput(c));
+      return next();
+    }
+    // Session and role first: a stranger's body (up to the upload limit) is never parsed.
     if (!session) throw new AccessError(401, 'unauthenticated', '请先登录后台。登录已过期时请重新登录。');
     if (!rule.allow.includes(session.user.role as StaffRole)) throw new AccessError(403, 'forbidden', '您的账号角色没有这项权限。');
+    // An initial or reset password must be replaced before anything else (issue 14 item 7).
+    if (session.user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(rule.path)) {
+      if (!unsafe && rule.path.startsWith('/admin/')) return c.redirect('/admin/password', 303);
+      throw new AccessError(403, 'password_change_required', '请先修改管理员设置的初始密码，再使用后台其他功能。');
+    }
+    const input = await readInput(c);
+    c.set('input', input);
     if (unsafe) {
       const token = c.req.header('x-csrf-token') ?? (typeof input._csrf === 'string' ? input._csrf : '');
       if (!token || !safeEqual(token, session.csrfToken)) throw new AccessError(403, 'csrf', '页面已过期（安全校验码不匹配），请刷新页面后重新提交。');

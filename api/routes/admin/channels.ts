@@ -14,14 +14,13 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ATTACHMENT_LIMITS } from '../../../config/reporting.ts';
 import { HOTLINE_IMPORT_LIMITS } from '../../../config/hotline.ts';
 import type { StaffRole } from '../../../config/staff.ts';
 import type { Db } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { appendAudit } from '../../services/admin/audit.ts';
-import { reportKeyFor } from '../../services/admin/cases.ts';
+import { reportKeyFor } from '../../services/admin/cases/open.ts';
 import { importOrders, orderResults, recordExport, resultsCsv, type ResultFilter } from '../../services/channels/hotline.ts';
 import { enterStaffReport } from '../../services/channels/staff-intake.ts';
 import { countsByChannel } from '../../services/channels/stats.ts';
@@ -36,22 +35,26 @@ import { intakeFormPage, intakeReceiptPage } from '../../views/admin/channel-int
 import { hotlinePage } from '../../views/admin/hotline.ts';
 import { myNotificationsPage, notificationsAdminPage } from '../../views/admin/notifications.ts';
 import type { SafeHtml } from '../../views/html.ts';
-import type { PageShell } from '../../views/shell.ts';
 import { defineRoute, isFormRequest, sessionOf, type AdminEnv, type RouteRule } from './access.ts';
 
 export interface ChannelRouteDeps {
   db: Db;
   store: BlobStore;
   keys: InstanceKeys;
-  shell: PageShell;
+  /** The back office's page renderer (StaffLayout, api/routes/admin/index.ts). */
+  page: (c: Context, title: string, body: SafeHtml, status?: 200 | 201 | 400 | 409 | 413) => Response | Promise<Response>;
   /** Notification settings parsed at start (null: notifications not configured, e.g. unit tests). */
   notify?: NotifyConfig | null;
   /** Tests may pass their own; default sends for real. */
   transports?: Transports;
 }
 
-/** Upload routes with their own body limit (app.ts exempts them from the 256 KB default). */
-export const CHANNEL_UPLOAD_PATHS = ['/api/admin/intake', '/api/admin/hotline/import'];
+/** Staff-entered reports: multipart with attachments, same size limit as the web form (app.ts). */
+export const INTAKE_UPLOAD_PATH = /^\/api\/admin\/intake$/;
+/** 12345 import: multipart work-order file; the app's upload limit lets it through, the tighter one below applies. */
+export const HOTLINE_IMPORT_PATH = /^\/api\/admin\/hotline\/import$/;
+/** Multipart routes of issue 15 that get the per-route upload body limit (api/app.ts `uploads.paths`). */
+export const CHANNEL_UPLOAD_PATHS: readonly RegExp[] = [INTAKE_UPLOAD_PATH, HOTLINE_IMPORT_PATH];
 
 const ENTRY_ROLES = ['intake', 'supervisor'] as const satisfies readonly StaffRole[];
 const ALL_ROLES = ['intake', 'handler', 'supervisor', 'custodian', 'auditor', 'admin'] as const satisfies readonly StaffRole[];
@@ -73,9 +76,8 @@ function jsonError(c: Context, e: UserError) {
 }
 
 export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], deps: ChannelRouteDeps): void {
-  const { db, store, keys, shell } = deps;
+  const { db, store, keys, page } = deps;
   const route = (rule: RouteRule, handler: Parameters<typeof defineRoute>[4]) => defineRoute(app, db, rules, rule, handler);
-  const page = (c: Context, title: string, body: SafeHtml, status: 200 | 201 | 400 | 409 | 413 = 200) => c.html(shell.render({ title: `${title} - 办理后台`, body }), status);
   const intakeDeps = { db, store, keys };
   const siteUrl = (c: Context) => deps.notify?.siteUrl ?? new URL(c.req.url).origin;
   const transports = () => deps.transports ?? realTransports(deps.notify?.smtp ?? null);
@@ -84,10 +86,9 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new UserError(413, 'too_large', `上传的内容太大：附件最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB；工单文件不超过 ${HOTLINE_IMPORT_LIMITS.maxBytes / 1024 / 1024} MB。`);
+        throw new UserError(413, 'too_large', `上传的内容太大：工单文件不超过 ${HOTLINE_IMPORT_LIMITS.maxBytes / 1024 / 1024} MB。`);
       },
     });
-  app.use('/api/admin/intake', uploadLimit(ATTACHMENT_LIMITS.maxFiles * ATTACHMENT_LIMITS.maxBytes + 2 * 1024 * 1024));
   app.use('/api/admin/hotline/import', uploadLimit(HOTLINE_IMPORT_LIMITS.maxBytes + 64 * 1024));
 
   // ---- Staff-entered reports ---------------------------------------------------------------

@@ -3,7 +3,8 @@
  * own canonical content; app_meta.audit_head records the last id and hash so that cutting entries
  * off the end is detected as surely as editing or deleting one in the middle.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, desc, eq, lt } from 'drizzle-orm';
+import { now } from '../../clock.ts';
 import { sha256Hex } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { appMeta, auditLog } from '../../db/schema.ts';
@@ -22,8 +23,8 @@ export const AUDIT_ACTIONS = {
   'staff.deactivated': '停用账号',
   'staff.password_changed': '修改密码',
   'settings.changed': '修改期限设置',
-  'report.read': '打开举报',
-  'file.read': '下载附件',
+  'report.read': '打开举报（旧记录）',
+  'file.read': '读取附件（旧记录：未区分预览和下载）',
   'report.transition': '变更状态',
   'report.assigned': '转办',
   'report.extended': '延期',
@@ -36,6 +37,31 @@ export const AUDIT_ACTIONS = {
   'retention.purged': '到期清除附件和身份',
   'export.csv': '导出 CSV',
   'case.printed': '打印案卷',
+  // Accounts and the two-person rule for report keys (issue 10 item 6, issue 14 item 7).
+  'login.ok_new_authenticator': '登录（启用新发放的动态验证码）',
+  'staff.password_reset': '管理员重置密码',
+  'staff.authenticator_reissued': '重新发放动态验证码',
+  'staff.unlocked': '解除账号锁定',
+  'staff.reactivated': '恢复已停用的账号',
+  'key.requested': '申请授予密钥',
+  'key.granted': '授予密钥',
+  'key.refused': '拒绝授予密钥',
+  'key.withdrawn': '撤回密钥申请',
+  'key.revoked': '收回角色不需要的密钥',
+  // Attachments for staff (issue 10 item 3).
+  'file.pdf_preview': '查看 PDF 页面图像',
+  'file.original': '下载 PDF 原件（看过风险提示后）',
+  // Issue 14: opening, inline viewing and downloading are told apart; office documents and notes.
+  'case.opened': '打开案件（本次登录第一次）',
+  'file.viewed_inline': '在页面上查看图片（本次登录第一次）',
+  'file.downloaded': '下载附件原件',
+  'file.uploaded': '上传工作材料',
+  'note.added': '写内部记录',
+  'reward.corrected': '更正奖励决定',
+  'slip.printed': '打印转办单',
+  'reply.printed': '打印回复函',
+  'stats.monthly': '生成月度统计',
+  'audit.exported': '导出审计日志',
   // Issue 15 (channels, notifications): one hook line.
   ...CHANNEL_AUDIT_ACTIONS,
 } as const;
@@ -60,7 +86,7 @@ function head(db: Db): { id: number; hash: string } {
 }
 
 /** Appends inside the caller's transaction (pass the tx), so the entry commits with the change it records. */
-export function appendAuditIn(db: Db, input: AuditInput, at: Date = new Date()): void {
+export function appendAuditIn(db: Db, input: AuditInput, at: Date = now()): void {
   const prev = head(db);
   const detail = JSON.stringify(sortKeys(input.detail ?? {}));
   const entry = { id: prev.id + 1, at: at.toISOString(), actor: input.actor, action: input.action, reportId: input.reportId ?? null, detail, prevHash: prev.hash };
@@ -101,8 +127,75 @@ export function verifyAuditChain(db: Db): { ok: boolean; count: number; problems
   return { ok: problems.length === 0, count: rows.length, problems };
 }
 
-export function listAudit(db: Db, opts: { limit: number; offset: number; reportId?: string; actor?: string }) {
+export interface AuditFilter {
+  limit: number;
+  offset: number;
+  reportId?: string;
+  actor?: string;
+  action?: string;
+  /** Beijing calendar days, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+export function listAudit(db: Db, opts: AuditFilter) {
+  const fromIso = opts.from ? new Date(`${opts.from}T00:00:00+08:00`).toISOString() : null;
+  const toIso = opts.to ? new Date(new Date(`${opts.to}T00:00:00+08:00`).getTime() + 86400_000).toISOString() : null;
   const rows = db.select().from(auditLog).orderBy(asc(auditLog.id)).all();
-  const filtered = rows.filter((r) => (!opts.reportId || r.reportId === opts.reportId) && (!opts.actor || r.actor === opts.actor)).reverse();
+  const filtered = rows
+    .filter((r) => (!opts.reportId || r.reportId === opts.reportId) && (!opts.actor || r.actor === opts.actor) && (!opts.action || r.action === opts.action))
+    .filter((r) => (!fromIso || r.at >= fromIso) && (!toIso || r.at < toIso))
+    .reverse();
   return { total: filtered.length, entries: filtered.slice(opts.offset, opts.offset + opts.limit) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Witnessed checkpoints (issue 10): the chain length and head hash at the end of a day, published on
+// /data/ and printed in the monthly 安委会 report. Whoever keeps one can later check that the chain
+// still holds that exact hash at that exact position, so deleting entries and recomputing every hash
+// (which `verifyAuditChain` alone cannot notice) is caught.
+
+export interface AuditCheckpoint {
+  /** Entries in the chain up to and including the head. */
+  length: number;
+  head: string;
+  /** The Beijing day whose end the checkpoint marks. */
+  day: string;
+}
+
+/** The checkpoint at the end of a Beijing calendar day (entries written before the next midnight). */
+export function auditCheckpoint(db: Db, day: string): AuditCheckpoint {
+  const before = new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 86400_000).toISOString();
+  const row = db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).where(lt(auditLog.at, before)).orderBy(desc(auditLog.id)).limit(1).get();
+  return { length: row?.id ?? 0, head: row?.hash ?? GENESIS_HASH, day };
+}
+
+/** "length:head" (or just the head hash) as printed on a checkpoint. */
+export function parseCheckpoint(text: string): { length: number | null; head: string } | null {
+  const clean = text.trim().toLowerCase().replace(/[\s-]/g, '');
+  const m = /^(?:(\d+):)?([0-9a-f]{64})$/.exec(clean);
+  return m ? { length: m[1] ? Number(m[1]) : null, head: m[2]! } : null;
+}
+
+/**
+ * Checks a kept checkpoint against the chain: the entry at that position must still carry that hash
+ * (and the chain itself must verify up to it). Without a length, the hash must appear anywhere.
+ */
+export function verifyCheckpoint(db: Db, checkpoint: { length: number | null; head: string }): { ok: boolean; message: string } {
+  if (checkpoint.length === 0) return checkpoint.head === GENESIS_HASH ? { ok: true, message: '校验点是空日志，没有可比对的记录。' } : { ok: false, message: '长度为 0 的校验点哈希应为全 0。' };
+  const row =
+    checkpoint.length !== null
+      ? db.select().from(auditLog).where(eq(auditLog.id, checkpoint.length)).get()
+      : db.select().from(auditLog).where(eq(auditLog.hash, checkpoint.head)).get();
+  if (!row) return { ok: false, message: checkpoint.length !== null ? `日志里已经没有第 ${checkpoint.length} 条记录：校验点之前的记录被删除了。` : '日志里找不到这个哈希值：校验点之前的记录被改写或删除了。' };
+  if (row.hash !== checkpoint.head) return { ok: false, message: `第 ${row.id} 条记录的哈希值与校验点不同：这条或它之前的记录被改写后重新计算了哈希。` };
+  const chain = verifyAuditChain(db);
+  const before = chain.problems.filter((p) => p.id <= row.id);
+  if (before.length) return { ok: false, message: `校验点之前的记录有问题：${before.map((p) => `第 ${p.id} 条${p.problem}`).join('；')}` };
+  return { ok: true, message: `校验点相符：第 ${row.id} 条记录的哈希值仍是 ${row.hash}。` };
+}
+
+/** A 64-digit hash in groups of four, easier to read aloud and to compare on paper. */
+export function groupedHash(hash: string): string {
+  return hash.match(/.{1,4}/g)?.join(' ') ?? hash;
 }

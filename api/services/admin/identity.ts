@@ -4,6 +4,7 @@
  * requester's own key — to be opened once, then deleted. Every step is audited.
  */
 import { and, asc, eq } from 'drizzle-orm';
+import { now } from '../../clock.ts';
 import { open, openJson, randomId, sealJson } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { identityRequests, reportIdentities, reports, staffUsers } from '../../db/schema.ts';
@@ -11,7 +12,8 @@ import { UserError } from '../../errors.ts';
 import { KEY_IDS, type InstanceKeys } from '../keys.ts';
 import { sealText } from '../reports/follow-up.ts';
 import { appendAuditIn } from './audit.ts';
-import { caseRef, reportKeyFor, visibleCase } from './cases.ts';
+import { reportKeyFor, visibleCase } from './cases.ts';
+import { formatCaseNumber } from '../reports/shared.ts';
 import { openHeldKey, type StaffSession } from './staff.ts';
 
 export function requestIdentity(db: Db, keys: InstanceKeys, session: StaffSession, reportId: string, reason: string): string {
@@ -26,7 +28,7 @@ export function requestIdentity(db: Db, keys: InstanceKeys, session: StaffSessio
   const id = randomId();
   db.transaction(
     (tx) => {
-      tx.insert(identityRequests).values({ id, reportId, requesterId: session.user.id, sealedReason: sealText(r.publicKey, clean), custodianSealedReason: sealText(keys.custodianPublicKey, clean), status: 'pending', createdAt: new Date().toISOString() }).run();
+      tx.insert(identityRequests).values({ id, reportId, requesterId: session.user.id, sealedReason: sealText(r.publicKey, clean), custodianSealedReason: sealText(keys.custodianPublicKey, clean), status: 'pending', createdAt: now().toISOString() }).run();
       appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'identity.requested', reportId, detail: { request: id } });
     },
     { behavior: 'immediate' },
@@ -61,7 +63,7 @@ export function listIdentityRequests(db: Db, session: StaffSession): IdentityReq
     } catch {
       reason = null;
     }
-    return { id: q.id, report_id: r.id, ref: caseRef(r.id, r.createdOn), requester: names.get(q.requesterId) ?? q.requesterId, status: q.status, created_at: q.createdAt, reason };
+    return { id: q.id, report_id: r.id, ref: formatCaseNumber(r.caseYear, r.caseSeq), requester: names.get(q.requesterId) ?? q.requesterId, status: q.status, created_at: q.createdAt, reason };
   });
 }
 
@@ -81,7 +83,7 @@ export function decideIdentityRequest(db: Db, session: StaffSession, requestId: 
   }
   db.transaction(
     (tx) => {
-      tx.update(identityRequests).set({ status: approve ? 'approved' : 'refused', deciderId: session.user.id, decidedAt: new Date().toISOString(), sealedForRequester }).where(eq(identityRequests.id, requestId)).run();
+      tx.update(identityRequests).set({ status: approve ? 'approved' : 'refused', deciderId: session.user.id, decidedAt: now().toISOString(), sealedForRequester }).where(eq(identityRequests.id, requestId)).run();
       appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: approve ? 'identity.approved' : 'identity.refused', reportId: q.reportId, detail: { request: requestId } });
     },
     { behavior: 'immediate' },
@@ -97,7 +99,7 @@ export function viewApprovedIdentity(db: Db, session: StaffSession, requestId: s
   const identity = openJson<{ name: string; phone: string }>(session.privateKey(), q.sealedForRequester);
   db.transaction(
     (tx) => {
-      tx.update(identityRequests).set({ status: 'viewed', viewedAt: new Date().toISOString(), sealedForRequester: null }).where(eq(identityRequests.id, requestId)).run();
+      tx.update(identityRequests).set({ status: 'viewed', viewedAt: now().toISOString(), sealedForRequester: null }).where(eq(identityRequests.id, requestId)).run();
       appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'identity.viewed', reportId: q.reportId, detail: { request: requestId } });
     },
     { behavior: 'immediate' },

@@ -1,9 +1,10 @@
 /** Reward calculator over the versioned rule data in config/rewards.ts (suggests; a supervisor decides). */
-import { GRADE_NAMES, ruleSet, type RewardCase, type RuleSet } from '../../../config/rewards.ts';
+import { GRADE_NAMES, REWARD_RULE_SETS, ruleSet, type RewardCase, type RuleSet } from '../../../config/rewards.ts';
+import { now } from '../../clock.ts';
 import { UserError } from '../../errors.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { reportMessages, reports, rewardDecisions } from '../../db/schema.ts';
+import { caseNotes, reportMessages, reports, rewardDecisions } from '../../db/schema.ts';
 import { sealText } from '../reports/follow-up.ts';
 import { dayOf } from '../reports/shared.ts';
 import { appendAuditIn } from './audit.ts';
@@ -13,6 +14,14 @@ import type { StaffSession } from './staff.ts';
 export interface RewardSuggestion {
   ruleSet: string;
   document: string;
+  /** The rule set's name and the texts its figures come from (shown with the working). */
+  name: string;
+  sources: { title: string; where: string }[];
+  /**
+   * False when the report falls after a revision whose amounts are not entered: the figures are the
+   * earlier text's, for reference, and the supervisor must confirm the amount against the current text.
+   */
+  confirmed: boolean;
   minYuan: number;
   maxYuan: number;
   /** Plain-language working, shown to the supervisor and stored with the decision. */
@@ -28,8 +37,14 @@ export function suggestReward(ruleSetId: string, input: RewardCase, ctx: { secto
   const warnings: string[] = [];
   if (!rules.applicable) warnings.push('这是国家规定，仅供参考；本县按山东省规定决定。');
   if (ctx.reportedOn < rules.effectiveFrom) warnings.push(`举报日期早于这版规定的施行日期（${rules.effectiveFrom}）。`);
-  if (rules.supersededNote && ctx.reportedOn >= '2025-12-25') warnings.push(rules.supersededNote);
-  const base = { ruleSet: rules.id, document: rules.document, warnings };
+  const superseded = !!rules.supersededOn && ctx.reportedOn >= rules.supersededOn;
+  const confirmed = rules.applicable && !superseded;
+  if (superseded) {
+    warnings.push(
+      `这件举报收到于 ${ctx.reportedOn}，此时${rules.document}已被修订（${rules.supersededNote ?? '修订文本见发文单位'}）。修订后的金额本系统没有核实录入，下面的数字只按${rules.document}算出，仅供参考：请对照现行文本确定金额，并勾选"已对照现行文本核实金额"。`,
+    );
+  }
+  const base = { ruleSet: rules.id, document: rules.document, name: rules.name, sources: rules.sources, confirmed, warnings };
   const fire = ctx.sector === 'fire';
   switch (input.kind) {
     case 'general_hazard': {
@@ -79,19 +94,37 @@ export const CLAIM_PROCEDURE =
   '领取方式：请在本页给我们留言，说明您想到县应急局现场领取还是银行转账。领取时只需出示本查询码，证明您就是举报人；' +
   '转账时只需提供收款人姓名和银行账号。您不需要提供工作单位、住址或其他身份信息，匿名举报人也一样。';
 
+/** The rule set the calculator opens with for a report: the newest applicable one in force on the day it was received. */
+export function defaultRuleSetFor(reportedOn: string): string {
+  const inForce = REWARD_RULE_SETS.filter((r) => r.applicable && r.effectiveFrom <= reportedOn).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
+  return (inForce[0] ?? REWARD_RULE_SETS.find((r) => r.applicable) ?? REWARD_RULE_SETS[0]!).id;
+}
+
 export interface RewardDecisionInput {
   decision: 'granted' | 'not_granted';
   amountYuan: number | null;
   ruleSet: string;
   case: RewardCase | null;
+  /** For the reporter: the reason for refusing, or a note with the award. */
   reason: string;
+  /** Ticked when the amount was checked against the current text (needed when the calculator is not confirmed). */
+  verifiedAgainstCurrentText?: boolean;
+  /** Required to change a decision already made (kept as a staff-only note and audited). */
+  correctionReason?: string;
 }
 
+/** Largest amount any rule entered here allows; a manually confirmed amount may not exceed it either. */
+const ABSOLUTE_MAX_YUAN = 500000;
+
+/** Records (or, with a reason, corrects) the reward decision; the reporter reads the final one. */
 export function recordRewardDecision(db: Db, session: StaffSession, reportId: string, input: RewardDecisionInput): void {
   const { r, t } = visibleCase(db, session, reportId);
-  if (r.rewardDecision) throw new UserError(409, 'already_decided', '这件举报已经作出奖励决定。');
+  const correcting = !!r.rewardDecision;
+  const correction = (input.correctionReason ?? '').trim();
+  if (correcting && correction.length < 4) throw new UserError(409, 'already_decided', '这件举报已经作出奖励决定。要更正，请写明更正原因（至少 4 个字，只有后台工作人员看得到，会记入审计日志）。', 'correction_reason');
+  if (correction.length > 2000) throw new UserError(400, 'invalid_field', '更正原因最多 2000 字。', 'correction_reason');
   const reason = input.reason.trim();
-  if (reason.length > 2000) throw new UserError(400, 'invalid_field', '说明最多 2000 字。', 'reason');
+  if (reason.length > 2000) throw new UserError(400, 'invalid_field', '给举报人的说明最多 2000 字。', 'reason');
   let suggestion: RewardSuggestion | null = null;
   let text: string;
   if (input.decision === 'granted') {
@@ -99,24 +132,43 @@ export function recordRewardDecision(db: Db, session: StaffSession, reportId: st
     if (!input.case) throw new UserError(400, 'invalid_field', '请选择奖励情形。', 'kind');
     suggestion = suggestReward(input.ruleSet, input.case, { sector: r.sector, reportedOn: r.createdOn });
     const amount = input.amountYuan;
-    if (amount === null || !Number.isInteger(amount) || amount < suggestion.minYuan || amount > suggestion.maxYuan) {
-      throw new UserError(400, 'invalid_field', `奖励金额要在 ${suggestion.minYuan.toLocaleString('zh-CN')}–${suggestion.maxYuan.toLocaleString('zh-CN')} 元之间（${suggestion.working}）`, 'amount_yuan');
+    if (amount === null || !Number.isInteger(amount) || amount <= 0) throw new UserError(400, 'invalid_field', '请填写奖励金额（元，正整数）。', 'amount_yuan');
+    if (suggestion.confirmed) {
+      if (amount < suggestion.minYuan || amount > suggestion.maxYuan) {
+        throw new UserError(400, 'invalid_field', `奖励金额要在 ${suggestion.minYuan.toLocaleString('zh-CN')}–${suggestion.maxYuan.toLocaleString('zh-CN')} 元之间（${suggestion.working}）`, 'amount_yuan');
+      }
+    } else {
+      if (!input.verifiedAgainstCurrentText) throw new UserError(400, 'invalid_field', '这件举报适用的现行奖励标准本系统尚未核实录入：请对照现行文本确定金额，勾选"已对照现行文本核实金额"，并在说明里写明依据的条款。', 'verified');
+      if (reason.length < 4) throw new UserError(400, 'invalid_field', '请在说明里写明金额依据的现行文本条款（举报人会看到）。', 'reason');
+      if (amount > ABSOLUTE_MAX_YUAN) throw new UserError(400, 'invalid_field', `奖励金额不能超过 ${ABSOLUTE_MAX_YUAN.toLocaleString('zh-CN')} 元。`, 'amount_yuan');
     }
-    text = `经研究，决定给予您举报奖励 ${amount.toLocaleString('zh-CN')} 元（依据${suggestion.document}）。${reason ? reason + ' ' : ''}${CLAIM_PROCEDURE}`;
+    text = `经研究，决定给予您举报奖励 ${amount.toLocaleString('zh-CN')} 元（依据${suggestion.confirmed ? suggestion.document : '现行山东省安全生产举报奖励规定'}）。${reason ? reason + ' ' : ''}${CLAIM_PROCEDURE}`;
   } else {
     if (reason.length < 4) throw new UserError(400, 'invalid_field', '请填写不予奖励的原因（举报人会看到）。', 'reason');
     text = `经研究，这件举报不予奖励。原因：${reason}`;
   }
+  if (correcting) text = `奖励决定已更正，以本条为准。${text}`;
   const today = dayOf();
+  const amountYuan = input.decision === 'granted' ? input.amountYuan : null;
+  const previous = db.select().from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).get();
+  const basis = JSON.stringify({ case: input.case, suggestion, verified_against_current_text: !!input.verifiedAgainstCurrentText, ...(previous ? { previous: { decision: r.rewardDecision, amount_yuan: r.rewardAmountYuan, revision: previous.revision, basis: JSON.parse(previous.basis) } } : {}) });
   db.transaction(
     (tx) => {
-      tx.update(reports)
-        .set({ rewardDecision: input.decision, rewardAmountYuan: input.decision === 'granted' ? input.amountYuan : null, rewardDecidedOn: today, updatedOn: today })
-        .where(eq(reports.id, reportId))
-        .run();
-      tx.insert(rewardDecisions).values({ reportId, ruleSet: input.ruleSet, basis: JSON.stringify({ case: input.case, suggestion }), decidedBy: session.user.id, decidedOn: today }).run();
-      tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealText(r.publicKey, text), createdOn: today }).run();
-      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'reward.decided', reportId, detail: { decision: input.decision, amount_yuan: input.decision === 'granted' ? input.amountYuan : null, rule_set: input.ruleSet } });
+      // Re-checked inside the transaction: two supervisors deciding at once cannot both "decide first".
+      const current = tx.select({ d: reports.rewardDecision }).from(reports).where(eq(reports.id, reportId)).get();
+      if (!!current?.d !== correcting) throw new UserError(409, 'already_decided', '奖励决定刚刚被别人修改过，请刷新页面后再操作。');
+      tx.update(reports).set({ rewardDecision: input.decision, rewardAmountYuan: amountYuan, rewardDecidedOn: today, updatedOn: today }).where(eq(reports.id, reportId)).run();
+      const row = { ruleSet: input.ruleSet, basis, decidedBy: session.user.id, decidedOn: today, revision: (previous?.revision ?? 0) + 1 };
+      if (previous) tx.update(rewardDecisions).set(row).where(eq(rewardDecisions.reportId, reportId)).run();
+      else tx.insert(rewardDecisions).values({ reportId, ...row }).run();
+      tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealText(r.publicKey, text), createdOn: today, staffId: session.user.id }).run();
+      if (correcting) tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, `更正奖励决定（原为${r.rewardDecision === 'granted' ? `给予奖励 ${r.rewardAmountYuan ?? 0} 元` : '不予奖励'}）。更正原因：${correction}`), createdAt: now().toISOString() }).run();
+      appendAuditIn(tx as unknown as Db, {
+        actor: session.user.id,
+        action: correcting ? 'reward.corrected' : 'reward.decided',
+        reportId,
+        detail: { decision: input.decision, amount_yuan: amountYuan, rule_set: input.ruleSet, ...(correcting ? { from_decision: r.rewardDecision, from_amount_yuan: r.rewardAmountYuan, revision: row.revision } : {}) },
+      });
     },
     { behavior: 'immediate' },
   );

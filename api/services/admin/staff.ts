@@ -29,7 +29,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import { cryptoKeys, staffKeyGrants, staffSessions, staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
-import { KEY_IDS, type InstanceKeys } from '../keys.ts';
+import type { InstanceKeys } from '../keys.ts';
 import { appendAudit, appendAuditIn } from './audit.ts';
 
 export type StaffRow = typeof staffUsers.$inferSelect;
@@ -41,16 +41,31 @@ export interface StaffPublic {
   role: StaffRole;
   department: DepartmentCode | null;
   active: boolean;
+  /** ISO time until which logins are refused, when locked now. */
+  locked_until: string | null;
+  must_change_password: boolean;
 }
 
-export function publicStaff(u: StaffRow): StaffPublic {
-  return { id: u.id, username: u.username, display_name: u.displayName, role: u.role as StaffRole, department: (u.department as DepartmentCode | null) ?? null, active: u.active };
+export function publicStaff(u: StaffRow, now: Date = new Date()): StaffPublic {
+  return {
+    id: u.id,
+    username: u.retiredUsername ?? u.username,
+    display_name: u.displayName,
+    role: u.role as StaffRole,
+    department: (u.department as DepartmentCode | null) ?? null,
+    active: u.active,
+    locked_until: u.lockedUntil && u.lockedUntil > now.toISOString() ? u.lockedUntil : null,
+    must_change_password: u.mustChangePassword,
+  };
 }
 
 /** Password cost; tests lower it. */
 let passwordParams: { N: number; r: number; p: number } = PASSWORD_SCRYPT;
 export function setPasswordCostForTests(N: number): void {
   passwordParams = { ...PASSWORD_SCRYPT, N };
+}
+export function currentPasswordParams(): { N: number; r: number; p: number } {
+  return passwordParams;
 }
 
 export const deptKeyId = (code: DepartmentCode) => `dept:${code}`;
@@ -96,7 +111,15 @@ export function validateNewStaff(input: Record<string, unknown>): NewStaff {
 }
 
 /** Creates an account holding the given instance keys. Returns the TOTP secret to hand over once. */
-export async function createStaff(db: Db, keys: InstanceKeys, input: NewStaff, grants: { keyId: string; privateKey: Buffer }[], actor: string): Promise<{ user: StaffRow; totpSecret: string }> {
+export async function createStaff(
+  db: Db,
+  keys: InstanceKeys,
+  input: NewStaff,
+  grants: { keyId: string; privateKey: Buffer }[],
+  actor: string,
+  /** mustChangePassword: an initial password someone else chose; inTx: more writes in the same transaction. */
+  options: { mustChangePassword?: boolean; inTx?: (tx: Db, user: StaffRow) => void } = {},
+): Promise<{ user: StaffRow; totpSecret: string }> {
   if (db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get()) {
     throw new UserError(409, 'username_taken', `登录名 ${input.username} 已经有人使用。`, 'username');
   }
@@ -120,10 +143,12 @@ export async function createStaff(db: Db, keys: InstanceKeys, input: NewStaff, g
           escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey),
           totpBox: boxEncrypt(pw.key, Buffer.from(totpSecret, 'utf8'), `staff-totp:${id}`),
           createdAt: now,
+          mustChangePassword: options.mustChangePassword ?? false,
         })
         .run();
       for (const g of grants) tx.insert(staffKeyGrants).values({ userId: id, keyId: g.keyId, sealedPrivateKey: seal(pair.publicKey, g.privateKey), createdAt: now }).run();
       appendAuditIn(tx as unknown as Db, { actor, action: 'staff.created', detail: { staff: id, role: input.role, department: input.department } });
+      options.inTx?.(tx as unknown as Db, tx.select().from(staffUsers).where(eq(staffUsers.id, id)).get()!);
     },
     { behavior: 'immediate' },
   );
@@ -146,61 +171,104 @@ export interface LoginResult {
 }
 
 /**
+ * Unknown login names behave like real accounts: the same password-hash work (against a dummy hash
+ * made with the real parameters), the same backoff and the same lockout answer, counted in memory
+ * (bounded, never written anywhere). Otherwise timing or a missing "locked" answer tells which names exist.
+ */
+const phantomFailures = new Map<string, { failures: number; lockedUntil: string | null }>();
+const PHANTOM_LIMIT = 10_000;
+let dummyHash: { N: number; hash: string } | null = null;
+async function dummyPasswordHash(): Promise<string> {
+  if (!dummyHash || dummyHash.N !== passwordParams.N) dummyHash = { N: passwordParams.N, hash: (await hashPassword(randomBytes(18).toString('base64url'), passwordParams)).hash };
+  return dummyHash.hash;
+}
+
+type Attempt = { outcome: 'ok'; step: number; privateKey: Buffer; totpBox: Buffer | null } | { outcome: 'failed'; failures: number; locked: boolean } | { outcome: 'locked'; until: string };
+
+/** Failure accounting for a name with no active account; the same numbers a real account would show. */
+function phantomAttempt(name: string, now: Date): Attempt {
+  const at = now.toISOString();
+  const entry = phantomFailures.get(name) ?? { failures: 0, lockedUntil: null };
+  if (entry.lockedUntil && entry.lockedUntil > at) return { outcome: 'locked', until: entry.lockedUntil };
+  const failures = entry.failures + 1;
+  const locked = failures >= LOGIN_RULES.maxFailures;
+  if (phantomFailures.size >= PHANTOM_LIMIT) phantomFailures.delete(phantomFailures.keys().next().value!);
+  phantomFailures.set(name, { failures: locked ? 0 : failures, lockedUntil: locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null });
+  return { outcome: 'failed', failures, locked };
+}
+
+/**
  * Password and TOTP both required. Every failure counts toward the lockout; the answer never says
  * which part was wrong. A successful login replaces any other session of the same user.
+ *
+ * The only await is the password hash. Everything that reads and writes the failure counter, the lock
+ * and the last used TOTP step happens after it, inside one IMMEDIATE transaction on a freshly read
+ * row, so parallel attempts cannot each see the old counter or the same unused code.
  */
 export async function login(db: Db, username: string, password: string, code: string, now: Date = new Date()): Promise<LoginResult> {
-  const user = db.select().from(staffUsers).where(eq(staffUsers.username, username.trim())).get();
-  if (!user || !user.active) {
-    // Same work as a real check, so unknown names are not faster.
-    await verifyPassword(password, `scrypt$${passwordParams.N}$8$1$${randomBytes(16).toString('base64url')}$AAAA`);
-    throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
-  }
-  if (user.lockedUntil && user.lockedUntil > now.toISOString()) {
-    const minutes = Math.max(1, Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 60000));
+  const name = username.trim();
+  const candidate = db.select().from(staffUsers).where(eq(staffUsers.username, name)).get();
+  const known = candidate && candidate.active ? candidate : null;
+  const key = await verifyPassword(password, known ? known.passwordHash : await dummyPasswordHash());
+  const at = now.toISOString();
+  let result: LoginResult | null = null;
+  const attempt: Attempt = known
+    ? db.transaction(
+        (tx): Attempt => {
+          const user = tx.select().from(staffUsers).where(eq(staffUsers.id, known.id)).get();
+          if (!user || !user.active) return phantomAttempt(name, now);
+          if (user.lockedUntil && user.lockedUntil > at) return { outcome: 'locked', until: user.lockedUntil };
+          const ok = key && user.passwordHash === known.passwordHash ? checkSecondFactor(user, key, code, now) : null;
+          if (!ok) {
+            const failures = user.failedLogins + 1;
+            const locked = failures >= LOGIN_RULES.maxFailures;
+            const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
+            tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id)).run();
+            appendAuditIn(tx as unknown as Db, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
+            return { outcome: 'failed', failures, locked };
+          }
+          const token = newSessionToken();
+          const csrfToken = randomBytes(24).toString('base64url');
+          tx.update(staffUsers)
+            .set({ failedLogins: 0, lockedUntil: null, totpLastStep: ok.step, ...(ok.totpBox ? { totpBox: ok.totpBox, pendingTotpSealed: null } : {}) })
+            .where(eq(staffUsers.id, user.id))
+            .run();
+          tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
+          tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), ok.privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at }).run();
+          appendAuditIn(tx as unknown as Db, { actor: user.id, action: ok.totpBox ? 'login.ok_new_authenticator' : 'login.ok' });
+          result = { token, csrfToken, user: { ...user, totpLastStep: ok.step, failedLogins: 0, lockedUntil: null } };
+          return { outcome: 'ok', step: ok.step, privateKey: ok.privateKey, totpBox: ok.totpBox };
+        },
+        { behavior: 'immediate' },
+      )
+    : phantomAttempt(name, now);
+  if (attempt.outcome === 'ok' && result) return result;
+  if (attempt.outcome === 'locked') {
+    const minutes = Math.max(1, Math.ceil((Date.parse(attempt.until) - now.getTime()) / 60000));
     throw new LoginError(423, 'locked', `登录失败次数太多，账号已暂时锁定，请 ${minutes} 分钟后再试；忘记密码请联系系统管理员。`);
   }
-  const key = await verifyPassword(password, user.passwordHash);
-  let step: number | null = null;
-  let privateKey: Buffer | null = null;
-  if (key) {
-    try {
-      const secret = boxDecrypt(key, user.totpBox, `staff-totp:${user.id}`).toString('utf8');
-      step = verifyTotp(secret, code, now.getTime());
-      if (step !== null && step <= user.totpLastStep) step = null; // a code is good once
-      privateKey = boxDecrypt(key, user.passwordBoxedPrivateKey, `staff-key:${user.id}`);
-    } catch {
-      step = null;
-    }
+  const failed = attempt as { failures: number; locked: boolean };
+  await new Promise((r) => setTimeout(r, backoffMs(failed.failures)));
+  if (failed.locked) throw new LoginError(423, 'locked', `登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`);
+  throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
+}
+
+/**
+ * The TOTP check on the row read inside the login transaction: the code's time step must be newer than
+ * the last one used. A re-issued authenticator (sealed to the account's key) is tried and, when it
+ * works, re-boxed under the password for next time.
+ */
+function checkSecondFactor(user: StaffRow, passwordKey: Buffer, code: string, now: Date): { step: number; privateKey: Buffer; totpBox: Buffer | null } | null {
+  try {
+    const privateKey = boxDecrypt(passwordKey, user.passwordBoxedPrivateKey, `staff-key:${user.id}`);
+    const pending = user.pendingTotpSealed ? open(privateKey, user.pendingTotpSealed).toString('utf8') : null;
+    const secret = pending ?? boxDecrypt(passwordKey, user.totpBox, `staff-totp:${user.id}`).toString('utf8');
+    const step = verifyTotp(secret, code, now.getTime());
+    if (step === null || step <= user.totpLastStep) return null; // a code is good once
+    return { step, privateKey, totpBox: pending ? boxEncrypt(passwordKey, Buffer.from(pending, 'utf8'), `staff-totp:${user.id}`) : null };
+  } catch {
+    return null;
   }
-  if (!key || step === null || !privateKey) {
-    const failures = user.failedLogins + 1;
-    const locked = failures >= LOGIN_RULES.maxFailures;
-    const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
-    db.transaction(
-      (tx) => {
-        tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id)).run();
-        appendAuditIn(tx as unknown as Db, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
-      },
-      { behavior: 'immediate' },
-    );
-    await new Promise((r) => setTimeout(r, backoffMs(failures)));
-    if (locked) throw new LoginError(423, 'locked', `登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`);
-    throw new LoginError(401, 'login_failed', GENERIC_LOGIN_ERROR);
-  }
-  const token = newSessionToken();
-  const csrfToken = randomBytes(24).toString('base64url');
-  const at = now.toISOString();
-  db.transaction(
-    (tx) => {
-      tx.update(staffUsers).set({ failedLogins: 0, lockedUntil: null, totpLastStep: step }).where(eq(staffUsers.id, user.id)).run();
-      tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
-      tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at }).run();
-      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'login.ok' });
-    },
-    { behavior: 'immediate' },
-  );
-  return { token, csrfToken, user };
 }
 
 export interface StaffSession {
@@ -247,50 +315,25 @@ export function openHeldKey(db: Db, session: StaffSession, keyId: string): Buffe
   return g ? open(session.privateKey(), g.sealedPrivateKey) : null;
 }
 
-/** Keys a new account of this role receives, taken from what the creating administrator holds. */
-export function grantsForRole(db: Db, keys: InstanceKeys, creator: StaffSession, role: StaffRole, department: DepartmentCode | null, custodianPrivateKey: Buffer | null): { keyId: string; privateKey: Buffer }[] {
-  const take = (keyId: string) => {
-    const k = openHeldKey(db, creator, keyId);
-    if (!k) throw new UserError(409, 'key_missing', '您的账号没有这把密钥，无法创建这个角色的账号；请用恢复密钥在命令行创建（npm run admin:create）。');
-    return { keyId, privateKey: k };
-  };
-  switch (role) {
-    case 'intake':
-    case 'supervisor':
-      return [take(KEY_IDS.intake)];
-    case 'handler': {
-      const code = department!;
-      const made = ensureDepartmentKey(db, keys, code);
-      if (made.newPrivateKey) {
-        // A department added to the config after setup: the creator holds its key from now on.
-        db.insert(staffKeyGrants).values({ userId: creator.user.id, keyId: deptKeyId(code), sealedPrivateKey: seal(creator.user.publicKey, made.newPrivateKey), createdAt: new Date().toISOString() }).run();
-        return [{ keyId: deptKeyId(code), privateKey: made.newPrivateKey }];
-      }
-      return [take(deptKeyId(code))];
-    }
-    case 'custodian':
-      if (!custodianPrivateKey) throw new UserError(400, 'invalid_field', '创建身份保管人账号需要输入恢复密钥（recovery_key）。', 'recovery_key');
-      return [{ keyId: KEY_IDS.custodian, privateKey: custodianPrivateKey }];
-    case 'auditor':
-      return [];
-    case 'admin':
-      return [take(KEY_IDS.intake), ...DEPARTMENT_CODES.map((c) => take(deptKeyId(c)))];
-  }
+/**
+ * First administrator, from the CLI (after the recovery key was checked there). The administrator holds
+ * no key that opens reports (two-person rule, see grants.ts): it manages accounts only.
+ */
+export async function createFirstAdmin(db: Db, keys: InstanceKeys, input: NewStaff): Promise<{ user: StaffRow; totpSecret: string }> {
+  // Every department's key exists from here on (sealed to escrow only), so cases can be assigned to a
+  // department before its first handler has been granted the key.
+  for (const code of DEPARTMENT_CODES) ensureDepartmentKey(db, keys, code);
+  return createStaff(db, keys, { ...input, role: 'admin', department: null }, [], 'cli');
 }
 
-/** First administrator, from the CLI: the recovery key opens the intake key and every department key. */
-export async function createFirstAdmin(db: Db, keys: InstanceKeys, escrowPrivateKey: Buffer, intakePrivateKey: Buffer, input: NewStaff): Promise<{ user: StaffRow; totpSecret: string }> {
-  const grants: { keyId: string; privateKey: Buffer }[] = [{ keyId: KEY_IDS.intake, privateKey: intakePrivateKey }];
-  for (const code of DEPARTMENT_CODES) {
-    const made = ensureDepartmentKey(db, keys, code);
-    const row = db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).get()!;
-    grants.push({ keyId: deptKeyId(code), privateKey: made.newPrivateKey ?? open(escrowPrivateKey, row.escrowSealedPrivateKey!) });
-  }
-  return createStaff(db, keys, input, grants, 'cli');
-}
-
-/** Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is affected. */
-export async function changePassword(db: Db, session: StaffSession, current: string, next: string): Promise<void> {
+/**
+ * Changes one's own password: only the wrapping of the private key and TOTP secret changes; no case is
+ * affected. Replacing an initial password (one an administrator chose and so knows) also replaces the
+ * key pair, when the account holds no key yet: whatever the administrator could derive from the initial
+ * password opens nothing, and keys are granted only to the new key (grants.ts refuses before this
+ * change). The session then ends, so the next login carries the new key.
+ */
+export async function changePassword(db: Db, session: StaffSession, current: string, next: string, keys?: InstanceKeys): Promise<{ relogin: boolean }> {
   if (next.length < LOGIN_RULES.minPasswordLength) throw new UserError(400, 'invalid_field', `新密码至少 ${LOGIN_RULES.minPasswordLength} 位。`, 'new_password');
   if (next === current) throw new UserError(400, 'invalid_field', '新密码不能和当前密码相同。', 'new_password');
   const user = session.user;
@@ -298,30 +341,24 @@ export async function changePassword(db: Db, session: StaffSession, current: str
   if (!oldKey) throw new UserError(400, 'wrong_password', '当前密码不正确。', 'current_password');
   const totpSecret = boxDecrypt(oldKey, user.totpBox, `staff-totp:${user.id}`);
   const pw = await hashPassword(next, passwordParams);
+  const rotate = user.mustChangePassword && !!keys && heldKeyIds(db, user.id).length === 0;
+  const pair = rotate ? generateKeyPair() : null;
   db.transaction(
     (tx) => {
       tx.update(staffUsers)
-        .set({ passwordHash: pw.hash, passwordBoxedPrivateKey: boxEncrypt(pw.key, session.privateKey(), `staff-key:${user.id}`), totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`) })
+        .set({
+          passwordHash: pw.hash,
+          passwordBoxedPrivateKey: boxEncrypt(pw.key, pair ? pair.privateKey : session.privateKey(), `staff-key:${user.id}`),
+          totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`),
+          mustChangePassword: false,
+          ...(pair && keys ? { publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), pendingTotpSealed: null } : {}),
+        })
         .where(eq(staffUsers.id, user.id))
         .run();
-      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed' });
+      if (pair) tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
+      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed', detail: user.mustChangePassword ? { initial: true, new_key_pair: !!pair } : {} });
     },
     { behavior: 'immediate' },
   );
-}
-
-/** Ends an account for good: sessions and key grants are deleted, so it can open nothing even if re-enabled. */
-export function deactivateStaff(db: Db, actor: StaffSession, userId: string): void {
-  if (userId === actor.user.id) throw new UserError(400, 'invalid_field', '不能停用自己的账号。');
-  const target = db.select().from(staffUsers).where(eq(staffUsers.id, userId)).get();
-  if (!target) throw new UserError(404, 'not_found', '没有这个账号。');
-  db.transaction(
-    (tx) => {
-      tx.update(staffUsers).set({ active: false }).where(eq(staffUsers.id, userId)).run();
-      tx.delete(staffSessions).where(eq(staffSessions.userId, userId)).run();
-      tx.delete(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).run();
-      appendAuditIn(tx as unknown as Db, { actor: actor.user.id, action: 'staff.deactivated', detail: { staff: userId } });
-    },
-    { behavior: 'immediate' },
-  );
+  return { relogin: !!pair };
 }

@@ -19,7 +19,7 @@ import { caseAssignments, caseTracking, hotlineOrders, reportMessages, reports }
 import { UserError } from '../../errors.ts';
 import { appendAuditIn } from '../admin/audit.ts';
 import { fileReport, type IntakeDeps } from '../reports/intake.ts';
-import { dayOf } from '../reports/shared.ts';
+import { dayOf, formatCaseNumber } from '../reports/shared.ts';
 import { parseReportFields, type ReportInput } from '../reports/validation.ts';
 
 export type Row = Record<string, string>;
@@ -155,7 +155,7 @@ export function mapOrder(row: Row, line: number, mapping: HotlineMapping = HOTLI
   try {
     input = parseReportFields(form);
   } catch (e) {
-    if (e instanceof UserError) throw new Error(e.message.replace(/（description）/, `（列名：${c.description.join(' 或 ')}）`));
+    if (e instanceof UserError) throw new Error(e.message.replace(/（description）/, () => `（列名：${c.description.join(' 或 ')}）`));
     throw e;
   }
   const name = pick(row, c.callerName).slice(0, 40);
@@ -224,6 +224,8 @@ export async function importOrders(deps: IntakeDeps, staffId: string, fileName: 
 
 export interface OrderResult {
   order_no: string;
+  /** Our case number 商安举〔2026〕0001号 (the hotline can quote it when the caller asks). */
+  case_number: string;
   status: ReportStatusCode;
   status_label: string;
   received_on: string;
@@ -257,6 +259,7 @@ export function orderResults(db: Db, reportKey: (reportId: string) => Buffer | n
     const key = last ? reportKey(r.id) : null;
     return {
       order_no: o.orderNo,
+      case_number: formatCaseNumber(r.caseYear, r.caseSeq),
       status: r.status as ReportStatusCode,
       status_label: REPORT_STATUS_NAMES[r.status as ReportStatusCode] ?? r.status,
       received_on: o.receivedOn,
@@ -285,10 +288,10 @@ function cell(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export const RESULT_CSV_HEADER = ['工单编号', '办理状态', '受理时间', '受理日期', '办结日期', '热线办理时限', '办理部门', '回复日期', '回复内容'];
+export const RESULT_CSV_HEADER = ['工单编号', '案件编号', '办理状态', '受理时间', '受理日期', '办结日期', '热线办理时限', '办理部门', '回复日期', '回复内容'];
 
 export function resultsCsv(results: OrderResult[]): string {
-  const lines = results.map((r) => [r.order_no, r.status_label, r.received_on, r.accepted_on, r.closed_on, r.hotline_due_on, r.departments.join('、'), r.reply_on, r.reply].map(cell).join(','));
+  const lines = results.map((r) => [r.order_no, r.case_number, r.status_label, r.received_on, r.accepted_on, r.closed_on, r.hotline_due_on, r.departments.join('、'), r.reply_on, r.reply].map(cell).join(','));
   return '\uFEFF' + [RESULT_CSV_HEADER.join(','), ...lines].join('\r\n') + '\r\n';
 }
 

@@ -7,7 +7,7 @@ import { and, eq, gte, lte } from 'drizzle-orm';
 import { CHANNELS, channelName } from '../../../config/channels.ts';
 import type { Db } from '../../db/client.ts';
 import { caseTracking, hotlineOrders, reports, staffIntakes, staffUsers } from '../../db/schema.ts';
-import { ensureTracking } from '../admin/cases.ts';
+import { ensureTracking } from '../admin/cases/queue.ts';
 
 const ACCEPTED = new Set(['accepted', 'assigned', 'investigating', 'extended', 'substantiated', 'unsubstantiated', 'rectifying', 'closed']);
 

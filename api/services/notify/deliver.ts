@@ -8,8 +8,7 @@
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { notifyDeliveries, notifyEvents, notifyItems, reports, staffUsers } from '../../db/schema.ts';
-import { caseRef } from '../admin/cases.ts';
-import { dayOf } from '../reports/shared.ts';
+import { dayOf, formatCaseNumber } from '../reports/shared.ts';
 import type { NotifyConfig } from './config.ts';
 import { EVENT_LABELS, type EventKind } from './derive.ts';
 import { prefsOf, webhookOf } from './settings.ts';
@@ -76,7 +75,7 @@ const MAX_LISTED = 30;
 /** The message of a delivery: counts per kind and case numbers with back-office links. Nothing else. */
 export function composeMessage(db: Db, config: NotifyConfig, deliveryId: number, digest: boolean, now: Date = new Date()): Message {
   const rows = db
-    .select({ kind: notifyEvents.kind, reportId: notifyEvents.reportId, createdOn: reports.createdOn })
+    .select({ kind: notifyEvents.kind, reportId: notifyEvents.reportId, found: reports.id, caseYear: reports.caseYear, caseSeq: reports.caseSeq })
     .from(notifyItems)
     .innerJoin(notifyEvents, eq(notifyEvents.id, notifyItems.eventId))
     .leftJoin(reports, eq(reports.id, notifyEvents.reportId))
@@ -86,12 +85,12 @@ export function composeMessage(db: Db, config: NotifyConfig, deliveryId: number,
   const lines: string[] = ['本提醒不含任何举报内容。请登录办理后台查看和处理：', `${config.siteUrl}/admin/`, ''];
   let total = 0;
   for (const kind of KIND_ORDER) {
-    const ofKind = rows.filter((r) => r.kind === kind && r.reportId && r.createdOn);
+    const ofKind = rows.filter((r) => r.kind === kind && r.reportId && r.found);
     if (!ofKind.length) continue;
-    const cases = [...new Map(ofKind.map((r) => [r.reportId!, r.createdOn!])).entries()];
+    const cases = [...new Map(ofKind.map((r) => [r.reportId!, formatCaseNumber(r.caseYear, r.caseSeq)])).entries()];
     total += ofKind.length;
     lines.push(`${EVENT_LABELS[kind]}：${kind === 'reporter_reply' ? `${ofKind.length} 条，涉及 ${cases.length} 件案件` : `${cases.length} 件`}`);
-    for (const [id, createdOn] of cases.slice(0, MAX_LISTED)) lines.push(`  ${caseRef(id, createdOn)}  ${config.siteUrl}/admin/cases/${id}`);
+    for (const [id, number] of cases.slice(0, MAX_LISTED)) lines.push(`  ${number}  ${config.siteUrl}/admin/cases/${id}`);
     if (cases.length > MAX_LISTED) lines.push(`  ……另有 ${cases.length - MAX_LISTED} 件，请在案件列表中查看`);
     lines.push('');
   }

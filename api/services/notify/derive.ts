@@ -6,9 +6,11 @@
  */
 import { and, eq, gt, notInArray, sql } from 'drizzle-orm';
 import type { ReportStatusCode } from '../../../config/reporting.ts';
+import { now as clockNow } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import { appMeta, caseAssignments, caseTracking, hotlineOrders, notifyEvents, notifyItems, notifyPrefs, notifyWebhooks, reportMessages, reports, staffUsers } from '../../db/schema.ts';
-import { deadlineOf, ensureTracking, FINAL_STATUSES } from '../admin/cases.ts';
+import { deadlineOf, ensureTracking } from '../admin/cases/queue.ts';
+import { FINAL_STATUSES } from '../admin/cases/rules.ts';
 import { handlingSettings } from '../admin/settings.ts';
 import { addDays, dayOf } from '../reports/shared.ts';
 
@@ -46,7 +48,7 @@ function writeCursor(db: Db, c: Cursor): void {
 }
 
 /** Fixes the starting point at server start, so nothing filed before the first tick is skipped. */
-export function ensureCursor(db: Db, now: Date = new Date()): void {
+export function ensureCursor(db: Db, now: Date = clockNow()): void {
   db.transaction((tx) => {
     const t = tx as unknown as Db;
     if (!t.select().from(appMeta).where(eq(appMeta.key, CURSOR_KEY)).get()) writeCursor(t, readCursor(t, dayOf(now)));
@@ -89,9 +91,12 @@ function departmentsOf(db: Db, reportId: string): string[] {
   return db.select({ d: caseAssignments.department }).from(caseAssignments).where(eq(caseAssignments.reportId, reportId)).all().map((x) => x.d);
 }
 
-/** Derives every event due now; returns how many new events were written. */
-export function deriveEvents(db: Db, now: Date = new Date()): number {
-  const today = dayOf(now);
+/**
+ * Derives every event due now; returns how many new events were written. `today` (deadlines, the day
+ * assignments are compared with) follows the back office's clock (api/clock.ts: NOW in tests), `now`
+ * only stamps the rows.
+ */
+export function deriveEvents(db: Db, now: Date = new Date(), today: string = dayOf(now)): number {
   const at = now.toISOString();
   ensureTracking(db);
   const soonDays = handlingSettings(db).dueSoonDays;

@@ -4,13 +4,18 @@
  * a slow or broken mail server or robot only delays notifications, never a report.
  */
 import type { Db } from '../../db/client.ts';
+import { dayOf } from '../reports/shared.ts';
 import type { NotifyConfig } from './config.ts';
 import { deriveEvents, ensureCursor } from './derive.ts';
 import { planDeliveries, sendDue } from './deliver.ts';
 import { realTransports, type Transports } from './transports.ts';
 
-export async function runNotifierOnce(db: Db, config: NotifyConfig, transports: Transports, now: Date = new Date()) {
-  const events = deriveEvents(db, now);
+/**
+ * One round. `now` times deliveries (digest hour, retries with backoff: real time); `today` is the
+ * back office's day for deadlines (api/clock.ts, so a test clock moves reminders with the queue).
+ */
+export async function runNotifierOnce(db: Db, config: NotifyConfig, transports: Transports, now: Date = new Date(), today: string = dayOf(now)) {
+  const events = deriveEvents(db, now, today);
   const planned = planDeliveries(db, config, now);
   const result = await sendDue(db, config, transports, now);
   return { events, planned, ...result };
@@ -24,7 +29,7 @@ export function startNotifier(db: Db, config: NotifyConfig, transports: Transpor
     if (running || stopped) return;
     running = true;
     try {
-      await runNotifierOnce(db, config, transports);
+      await runNotifierOnce(db, config, transports, new Date(), dayOf());
     } catch (e) {
       // Operator-only trace; the job holds no report content to leak.
       console.error('[notify] 提醒任务出错，下一轮会重试：', e);

@@ -1,15 +1,22 @@
 /**
  * Attachment checks and clean-up: the type comes from the bytes (file-type), images are re-encoded
  * by sharp with every piece of metadata dropped, and the reporter is told what was removed.
- * PDFs and videos are stored as they are (no library here strips them reliably); the form warns first.
+ * Videos are remuxed without re-encoding and without their container metadata when Debian's ffmpeg is
+ * installed (video-metadata.ts); PDFs are stored as they are (the form warns first) and reach staff
+ * only as page images (pdf-preview.ts).
  */
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES, type AttachmentMime } from '../../../config/reporting.ts';
 import { UserError } from '../../errors.ts';
+import { stripVideoMetadata } from './video-metadata.ts';
 
 export interface CleanAttachment {
-  /** Name shown back to the reporter: the original base name, cleaned, never used as a path. */
+  /**
+   * Stored and shown name, made from the position and the detected type (附件1.pdf). The uploader's
+   * file name is never stored: it can identify them, and a name like 证据.html or 整改说明.bat must not
+   * decide how a staff member's computer opens the file.
+   */
   name: string;
   mime: AttachmentMime;
   kind: 'image' | 'video' | 'pdf';
@@ -93,6 +100,7 @@ function tooLarge(): UserError {
 /** Checks one upload by content and returns the cleaned bytes; refusals are Chinese UserErrors. */
 export async function cleanAttachment(file: File, index: number): Promise<CleanAttachment> {
   if (file.size > ATTACHMENT_LIMITS.maxBytes) throw tooLarge();
+  // Only for refusals shown to the reporter who chose the file; never stored.
   const name = cleanFileName(file.name, `附件${index + 1}`);
   const input = Buffer.from(await file.arrayBuffer());
   if (input.length > ATTACHMENT_LIMITS.maxBytes) throw tooLarge();
@@ -103,8 +111,14 @@ export async function cleanAttachment(file: File, index: number): Promise<CleanA
     const what = detected?.mime === 'image/heic' || detected?.mime === 'image/heif' ? 'HEIC 格式的照片暂时不能处理，请在手机上改为"兼容性最佳"或截图后上传' : '只能上传照片（JPEG、PNG、WebP 等）、视频（MP4、MOV 等）或 PDF 文件';
     throw new UserError(400, 'file_type', `附件"${name}"的格式不支持：${what}。`, 'files');
   }
+  const stored = generatedFileName(index, mime);
+  if (type.kind === 'video') {
+    const remuxed = await stripVideoMetadata(input, mime);
+    if (remuxed) return { name: stored, mime, kind: 'video', data: remuxed.data, removed: remuxed.removed, metadataMayRemain: false };
+    return { name: stored, mime, kind: 'video', data: input, removed: [], metadataMayRemain: true };
+  }
   if (type.kind !== 'image') {
-    return { name, mime, kind: type.kind, data: input, removed: [], metadataMayRemain: true };
+    return { name: stored, mime, kind: type.kind, data: input, removed: [], metadataMayRemain: true };
   }
   try {
     const image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: mime === 'image/gif', sequentialRead: true });
@@ -129,11 +143,31 @@ export async function cleanAttachment(file: File, index: number): Promise<CleanA
             ? await pipeline.gif().toBuffer()
             : await pipeline.jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
     const outMime: AttachmentMime = mime === 'image/png' || mime === 'image/webp' || mime === 'image/gif' ? mime : 'image/jpeg';
-    return { name, mime: outMime, kind: 'image', data: out, removed: [...removed], metadataMayRemain: false };
+    return { name: generatedFileName(index, outMime), mime: outMime, kind: 'image', data: out, removed: [...removed], metadataMayRemain: false };
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(400, 'file_broken', `附件"${name}"看起来是图片，但文件已损坏，无法处理。请换一张重新上传。`, 'files');
   }
+}
+
+const EXTENSIONS: Record<AttachmentMime, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/avif': 'avif',
+  'image/tiff': 'tif',
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'video/3gpp': '3gp',
+  'video/x-matroska': 'mkv',
+  'application/pdf': 'pdf',
+};
+
+/** 附件N.ext from the position (0-based index) and the type detected from the bytes. */
+export function generatedFileName(index: number, mime: AttachmentMime): string {
+  return `附件${index + 1}.${EXTENSIONS[mime]}`;
 }
 
 /** Browsers send an empty part when no file was chosen; those are not attachments. */

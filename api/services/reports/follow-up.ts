@@ -2,17 +2,19 @@
  * The reporter's side after filing: open a report with the receipt, read the timeline and the
  * department's messages, reply, add evidence. The receipt-derived key is the only way in here.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { REPORT_STATUS_NAMES, REPORT_STATUSES, type ReportStatusCode } from '../../../config/reporting.ts';
 import { boxDecrypt, deriveReceiptSecrets, normalizeReceipt, open, openJson, seal } from '../../crypto/index.ts';
 import { reportEvents, reportFiles, reportMessages, reports } from '../../db/schema.ts';
 import { cleanAll, type IntakeDeps, type ReportContent } from './intake.ts';
-import { dayOf, discardStaged, stageFiles, summaryOf, timelineEntry, type AttachmentSummary, type FileMeta } from './shared.ts';
+import { dayOf, discardStaged, formatCaseNumber, stageFiles, summaryOf, timelineEntry, type AttachmentSummary, type FileMeta } from './shared.ts';
 
 /** Attachments one report may gather over its life (first filing plus later evidence). */
 export const MAX_FILES_PER_REPORT = 30;
 
 export interface ReportView {
+  /** Office case number (商安举〔2026〕0001号), the same one staff and letters use. */
+  case_number: string;
   status: ReportStatusCode;
   status_label: string;
   status_hint: string;
@@ -56,10 +58,12 @@ export function buildView(deps: IntakeDeps, opened: Opened): ReportView {
   const content = openJson<ReportContent>(privateKey, row.sealedContent);
   const events = deps.db.select().from(reportEvents).where(eq(reportEvents.reportId, row.id)).orderBy(asc(reportEvents.id)).all();
   const messages = deps.db.select().from(reportMessages).where(eq(reportMessages.reportId, row.id)).orderBy(asc(reportMessages.id)).all();
-  const files = deps.db.select().from(reportFiles).where(eq(reportFiles.reportId, row.id)).all();
+  // Documents staff attached (rectification photos, reports) are working papers: never shown here.
+  const files = deps.db.select().from(reportFiles).where(and(eq(reportFiles.reportId, row.id), isNull(reportFiles.uploadedBy))).all();
   const summaries = files.map((f) => ({ messageId: f.messageId, summary: summaryOf(openJson<FileMeta>(privateKey, f.sealedMeta)) }));
   const status = row.status as ReportStatusCode;
   return {
+    case_number: formatCaseNumber(row.caseYear, row.caseSeq),
     status,
     status_label: REPORT_STATUS_NAMES[status] ?? row.status,
     status_hint: REPORT_STATUSES.find((s) => s.code === status)?.hint ?? '',
@@ -106,7 +110,7 @@ export async function addReporterMessage(
   const opened = await openByReceipt(deps, receipt);
   if (!opened) return null;
   const reportId = opened.row.id;
-  const existing = deps.db.get<{ n: number }>(sql`select count(*) as n from report_files where report_id = ${reportId}`)?.n ?? 0;
+  const existing = deps.db.get<{ n: number }>(sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is null`)?.n ?? 0;
   if (existing + files.length > MAX_FILES_PER_REPORT) throw new TooManyFilesError();
   const cleaned = await cleanAll(files);
   const staged = await stageFiles(deps.store, opened.row.publicKey, cleaned);

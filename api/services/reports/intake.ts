@@ -10,7 +10,8 @@ import { reportEvents, reportFiles, reportIdentities, reportKeyGrants, reports }
 import type { BlobStore } from '../blob-store.ts';
 import type { InstanceKeys } from '../keys.ts';
 import { cleanAttachment, type CleanAttachment } from './attachments.ts';
-import { dayOf, discardStaged, dueDay, stageFiles, type AttachmentSummary } from './shared.ts';
+import { handlingSettings } from '../admin/settings.ts';
+import { addDays, dayOf, discardStaged, nextCaseSeq, stageFiles, type AttachmentSummary } from './shared.ts';
 import type { ReportInput } from './validation.ts';
 
 export interface ReportContent {
@@ -60,10 +61,17 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
   const content: ReportContent = { place: input.place, description: input.description, observedAt: input.observedAt };
   const today = dayOf();
   const filedOn = origin?.receivedOn ?? today;
+  // The administrator's 办结期限 setting applies to every report filed from then on (counted from the
+  // day it was received: a letter received last week is due a week earlier than one filed today).
+  const dueOn = addDays(filedOn, handlingSettings(deps.db).closeDays);
+  // Case numbers run per year of receipt (商安举〔年〕号).
+  const caseYear = Number(filedOn.slice(0, 4));
 
   const staged = await stageFiles(deps.store, reportKey.publicKey, cleaned);
   try {
     deps.db.transaction((tx) => {
+      // Synchronous transaction: no other write can take the same number in between.
+      const caseSeq = nextCaseSeq(tx as unknown as Db, caseYear);
       tx.insert(reports)
         .values({
           id: reportId,
@@ -76,7 +84,9 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
           realName: input.identity !== null,
           createdOn: filedOn,
           updatedOn: today,
-          dueOn: dueDay(filedOn),
+          dueOn,
+          caseYear,
+          caseSeq,
           ...(origin ? { channel: origin.channel, receivedOn: origin.receivedOn } : {}),
           publicKey: reportKey.publicKey,
           sealedContent: sealJson(reportKey.publicKey, content),
@@ -95,7 +105,7 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
         tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today }).run();
       }
       origin?.inTransaction?.(tx as unknown as Db, reportId);
-    });
+    }, { behavior: 'immediate' });
   } catch (e) {
     discardStaged(deps.store, staged);
     throw e;

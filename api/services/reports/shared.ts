@@ -1,12 +1,15 @@
-import { ATTACHMENT_TYPES, HANDLING_DAYS, REPORT_STATUS_NAMES, type AttachmentMime, type ReportStatusCode } from '../../../config/reporting.ts';
+import { ATTACHMENT_TYPES, CASE_NUMBER_PREFIX, REPORT_STATUS_NAMES, type AttachmentMime, type ReportStatusCode } from '../../../config/reporting.ts';
+import { now } from '../../clock.ts';
 import { encryptFileChunks, open, randomId, randomKey, sealJson } from '../../crypto/index.ts';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import type { BlobStore } from '../blob-store.ts';
 import type { CleanAttachment } from './attachments.ts';
 
 const DAY_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** Calendar day in Beijing time (YYYY-MM-DD): the only time precision stored for reporters. */
-export function dayOf(date: Date = new Date()): string {
+export function dayOf(date: Date = now()): string {
   return DAY_FORMAT.format(date);
 }
 
@@ -16,8 +19,9 @@ export function addDays(day: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function dueDay(createdOn: string): string {
-  return addDays(createdOn, HANDLING_DAYS);
+/** Whole days from one calendar day to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400_000);
 }
 
 /** What is sealed next to each blob: the file key and what the reporter and handlers need to know. */
@@ -107,4 +111,15 @@ export function timelineEntry(
     label: REPORT_STATUS_NAMES[e.status as ReportStatusCode] ?? e.status,
     note: e.sealedNote ? open(reportKey, e.sealedNote).toString('utf8') : null,
   };
+}
+
+/** The next sequential case number of a year (call inside the writing transaction). */
+export function nextCaseSeq(db: Db, year: number): number {
+  return (db.get<{ n: number }>(sql`select coalesce(max(case_seq), 0) as n from reports where case_year = ${year}`)?.n ?? 0) + 1;
+}
+
+/** 商安举〔2026〕0001号 — the office number staff, letters and the reporter all use. */
+export function formatCaseNumber(year: number | null, seq: number | null): string {
+  if (!year || !seq) return '（未编号）';
+  return `${CASE_NUMBER_PREFIX}〔${year}〕${String(seq).padStart(4, '0')}号`;
 }

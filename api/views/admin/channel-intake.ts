@@ -9,7 +9,7 @@ import { REPORT_CATEGORIES, SECTOR_CODES, SECTOR_NAMES, type SectorCode } from '
 import { formatReceipt } from '../../crypto/index.ts';
 import type { EnteredReport } from '../../services/channels/staff-intake.ts';
 import type { StaffSession } from '../../services/admin/staff.ts';
-import { adminNav } from '../admin-pages.ts';
+import { adminNav } from './common.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 const STYLE = html`<link rel="stylesheet" href="/styles/channels.css">`;

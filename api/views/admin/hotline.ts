@@ -2,7 +2,7 @@
 import { HOTLINE_IMPORT_LIMITS, HOTLINE_MAPPING } from '../../../config/hotline.ts';
 import type { OrderResult } from '../../services/channels/hotline.ts';
 import type { StaffSession } from '../../services/admin/staff.ts';
-import { adminNav } from '../admin-pages.ts';
+import { adminNav } from './common.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 const STYLE = html`<link rel="stylesheet" href="/styles/channels.css">`;

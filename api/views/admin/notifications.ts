@@ -8,7 +8,7 @@ import { describeSmtp } from '../../services/notify/config.ts';
 import type { DeliveryView } from '../../services/notify/deliver.ts';
 import { describeWebhook, NOTIFY_MODES, scopeName, WEBHOOK_KINDS, WEBHOOK_SCOPES, type Prefs, type WebhookSetting } from '../../services/notify/settings.ts';
 import type { StaffSession } from '../../services/admin/staff.ts';
-import { adminNav } from '../admin-pages.ts';
+import { adminNav } from './common.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 const STYLE = html`<link rel="stylesheet" href="/styles/channels.css">`;
