@@ -17,6 +17,11 @@ import { validateWebhookUrl } from '../../api/services/notify/settings.ts';
 import { dingtalkSignedUrl } from '../../api/services/notify/transports.ts';
 import { call, lookup, makeApp, ORIGIN, staffOf, type StaffLogin } from './admin-fixtures.ts';
 import { fileOf, jpegWithExif } from './report-fixtures.ts';
+import { setNow } from './office-fixtures.ts';
+import { DEFAULT_BODY_LIMIT } from '../../api/app.ts';
+import { UPLOAD_BODY_LIMIT } from '../../api/routes/reports.ts';
+import { handlingSettings } from '../../api/services/admin/settings.ts';
+import { describeAudit } from '../../api/services/admin/audit-labels.ts';
 
 async function postForm(t: ReturnType<typeof makeApp>, who: StaffLogin, path: string, form: FormData, json = true) {
   const headers: Record<string, string> = { origin: ORIGIN, cookie: who.cookie };
@@ -240,5 +245,67 @@ describe('notification settings at their boundaries', () => {
     const signed = new URL(dingtalkSignedUrl('https://oapi.dingtalk.com/robot/send?access_token=t', 'SECabc', 1700000000000));
     expect(signed.searchParams.get('timestamp')).toBe('1700000000000');
     expect(signed.searchParams.get('sign')).toBe('jcUpW0QmtKduN03n4JqQ0PBosVjqnM8gU7fIIvsDmCM=');
+  });
+});
+
+describe('channels on top of edge, staffsec and office (merge)', () => {
+  const t = makeApp({ fastReceipts: true });
+
+  it('the intake form is under the per-route upload limit: above 256 KB multipart is read, above the upload limit 413', async () => {
+    const officer = await staffOf(t, 'lim1', 'intake');
+    // 400 KB of bytes that are no image: the body limit lets it through, the attachment check refuses it.
+    const form = entryForm({ channel: 'letter' });
+    form.append('files', fileOf(new Uint8Array(DEFAULT_BODY_LIMIT + 150 * 1024).fill(0x41), 'scan.jpg', 'image/jpeg'));
+    const big = await postForm(t, officer, '/api/admin/intake', form);
+    expect(big.status, JSON.stringify(big.body)).not.toBe(413);
+    expect(big.body.error.code).not.toBe('too_large');
+    // Declared bigger than the upload limit: refused before anything is read.
+    const declared = await t.app.request('/api/admin/intake', { method: 'POST', headers: { origin: ORIGIN, cookie: officer.cookie, 'x-csrf-token': officer.csrf, accept: 'application/json', 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(UPLOAD_BODY_LIMIT + 1) }, body: 'x' });
+    expect(declared.status).toBe(413);
+    // Not multipart: the small default limit.
+    const json = await t.app.request('/api/admin/intake', { method: 'POST', headers: { origin: ORIGIN, cookie: officer.cookie, 'x-csrf-token': officer.csrf, accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ description: 'x'.repeat(DEFAULT_BODY_LIMIT) }) });
+    expect(json.status).toBe(413);
+  });
+
+  it('a report received last year is numbered in that year and due by the 办结期限 setting from its received day', async () => {
+    const officer = await staffOf(t, 'num1', 'intake');
+    setNow('2026-12-07');
+    const r = await postForm(t, officer, '/api/admin/intake', entryForm({ channel: 'letter', received_on: '2025-12-31' }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const row = t.db.get<{ y: number; due: string; created: string }>(sql`select case_year as y, due_on as due, created_on as created from reports where id = ${r.body.report_id}`)!;
+    expect(row).toEqual({ y: 2025, due: addDays('2025-12-31', handlingSettings(t.db).closeDays), created: '2025-12-31' });
+    const cv = await call(t, officer, 'GET', `/api/admin/reports/${r.body.report_id}`);
+    expect(cv.json.ref).toMatch(/^商安举〔2025〕\d{4}号$/);
+    expect(cv.json.origin.channel_label).toBe('来信');
+  });
+
+  it('the monthly summary, its CSV and the cases CSV break down by channel; the audit view names channels in Chinese', async () => {
+    const officer = await staffOf(t, 'mon1', 'intake');
+    setNow('2026-12-07');
+    for (const [channel, day] of [['phone_12345', '2026-11-03'], ['phone_12345', '2026-11-04'], ['visit', '2026-11-05']] as const) {
+      expect((await postForm(t, officer, '/api/admin/intake', entryForm({ channel, received_on: day }))).status).toBe(201);
+    }
+    const m = await call(t, officer, 'GET', '/api/admin/stats/monthly?month=2026-11');
+    expect(m.status).toBe(200);
+    const rows = m.json.by_channel.map((r: { key: string; received: number }) => [r.key, r.received]);
+    expect(rows).toEqual([['phone_12345', 2], ['visit', 1]]);
+    expect(m.json.by_channel.reduce((n: number, r: { received: number }) => n + r.received, 0)).toBe(m.json.totals.received);
+    const csv = await t.app.request('/api/admin/stats.csv?month=2026-11', { headers: { cookie: officer.cookie } });
+    const text = (await csv.text()).replace('\uFEFF', '');
+    expect(text).toContain('\r\n来源渠道,12345 热线电话,2,');
+    expect(text).toContain('\r\n来源渠道,来访,1,');
+    const page = await t.app.request('/admin/stats/?month=2026-11', { headers: { cookie: officer.cookie } });
+    const html = await page.text();
+    expect(html).toContain('按来源渠道');
+    expect(html).toMatch(/<th[^>]*>12345 热线电话<\/th>\s*<td>2<\/td>/);
+    const cases = await t.app.request('/api/admin/export.csv?month=2026-11', { headers: { cookie: officer.cookie } });
+    const lines = (await cases.text()).replace('\uFEFF', '').trim().split('\r\n');
+    expect(lines[0]!.split(',').at(-1)).toBe('来源渠道');
+    expect(lines.slice(1).map((l) => l.split(',').at(-1)).sort()).toEqual(['12345 热线电话', '12345 热线电话', '来访']);
+    // Office's Chinese audit view: the entry audit with channel and date in words.
+    const entered = describeAudit({ action: 'report.entered', detail: JSON.stringify({ channel: 'visit', received_on: '2026-11-05', files: 0 }) });
+    expect(entered).toEqual({ action: '录入电话、来信、来访或转交的举报', detail: '渠道：来访；收到日期：2026-11-05；0 个文件' });
+    expect(describeAudit({ action: 'hotline.imported', detail: JSON.stringify({ order_no: 'SH-1' }) }).detail).toBe('工单编号：SH-1');
+    expect(describeAudit({ action: 'notify.settings_changed', detail: JSON.stringify({ webhook: 'intake', kind: 'dingtalk' }) }).detail).toBe('群机器人：受理（县应急局 / 安委办）；钉钉群机器人');
   });
 });

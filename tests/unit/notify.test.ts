@@ -16,7 +16,8 @@ import { backoffSeconds, digestAt, recentDeliveries } from '../../api/services/n
 import { runNotifierOnce } from '../../api/services/notify/index.ts';
 import { savePrefs, saveWebhook } from '../../api/services/notify/settings.ts';
 import type { Message, Transports } from '../../api/services/notify/transports.ts';
-import { addDays, dayOf } from '../../api/services/reports/shared.ts';
+import { addDays, dayOf, formatCaseNumber } from '../../api/services/reports/shared.ts';
+import { setNow } from './office-fixtures.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
 
 const config = { ...parseNotifyEnv({ NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_INTERVAL_SECONDS: '60' }, 'https://aq.example.gov.cn') };
@@ -70,6 +71,10 @@ describe('notifier', () => {
     expect(r.sent[0]!.m.subject).toBe('【商河安全】办理提醒：1 条新情况');
     expect(r.sent[0]!.m.text).toContain('新收到的案件：1 件');
     expect(r.sent[0]!.m.text).toContain(`https://aq.example.gov.cn/admin/cases/${reportId}`);
+    // The office's case number (商安举〔年〕号), the one on the queue, 转办单 and 回复函.
+    const num = t.db.get<{ y: number; s: number }>(sql`select case_year as y, case_seq as s from reports where id = ${reportId}`)!;
+    expect(r.sent[0]!.m.text).toContain(`  ${formatCaseNumber(num.y, num.s)}  https://aq.example.gov.cn/admin/cases/${reportId}`);
+    expect(formatCaseNumber(num.y, num.s)).toMatch(/^商安举〔\d{4}〕\d{4}号$/);
 
     await call(t, intake, 'POST', `/api/admin/reports/${reportId}/transition`, { status: 'accepted', note: '' });
     await call(t, intake, 'POST', `/api/admin/reports/${reportId}/assign`, { departments: ['emergency'], note: '' });
@@ -117,6 +122,26 @@ describe('notifier', () => {
     expect(r.sent.find((s) => s.to === 'b@example.gov.cn')!.m.text).toContain('已超过期限的案件：1 件');
     expect(r.sent.find((s) => s.to === 'b@example.gov.cn')!.m.text).not.toContain('临近期限');
     expect(r.sent.find((s) => s.to === 'i@example.gov.cn')!.m.text).toContain('临近期限的案件：1 件');
+  });
+
+  it("deadlines follow the back office's test clock (NOW), deliveries keep real time", async () => {
+    const t = makeApp({ fastReceipts: true });
+    const intake = await staffOf(t, 'cin', 'intake');
+    savePrefs(t.db, intake.id, { email: 'c@example.gov.cn', mode: 'instant' });
+    const r = recorder();
+    await runNotifierOnce(t.db, config, r.t, new Date(), dayOf());
+    const { reportId } = await fileReportAs(t);
+    await runNotifierOnce(t.db, config, r.t, new Date(), dayOf());
+    const acceptDue = t.db.get<{ d: string }>(sql`select accept_due_on as d from case_tracking where report_id = ${reportId}`)!.d;
+    expect(t.db.all(sql`select id from notify_events where kind = 'overdue'`)).toEqual([]);
+    // The queue's clock moves to the day after the acceptance deadline: the notifier's day (as
+    // startNotifier passes it) moves with it, and the reminder goes out at once in real time.
+    setNow(addDays(acceptDue, 1));
+    expect(dayOf()).toBe(addDays(acceptDue, 1));
+    r.sent.length = 0;
+    await runNotifierOnce(t.db, config, r.t, new Date(), dayOf());
+    expect(t.db.all<{ report_id: string }>(sql`select report_id from notify_events where kind = 'overdue'`)).toEqual([{ report_id: reportId }]);
+    expect(r.sent.find((s) => s.to === 'c@example.gov.cn')!.m.text).toContain('已超过期限的案件：1 件');
   });
 
   it('a 12345 work order also reminds by the hotline reply deadline', async () => {

@@ -26,7 +26,7 @@ export function hotlinePage(s: StaffSession, orders: OrderResult[], notice?: { k
     <h2>最近的工单</h2>
     ${orders.length
       ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="工单表格（可左右滚动）"><table class="admin-table"><caption>共 ${orders.length} 张</caption>
-        <thead><tr><th scope="col">工单编号</th><th scope="col">受理时间</th><th scope="col">状态</th><th scope="col">办理部门</th><th scope="col">热线时限</th><th scope="col">办结日期</th></tr></thead>
-        <tbody>${orders.map((o) => html`<tr><td class="nowrap">${o.order_no}</td><td class="nowrap">${o.received_on}</td><td>${o.status_label}</td><td>${o.departments.join('、') || '未转办'}</td><td class="nowrap">${o.hotline_due_on ?? '—'}</td><td class="nowrap">${o.closed_on ?? '—'}</td></tr>`)}</tbody></table></div>`
+        <thead><tr><th scope="col">工单编号</th><th scope="col">案件编号</th><th scope="col">受理时间</th><th scope="col">状态</th><th scope="col">办理部门</th><th scope="col">热线时限</th><th scope="col">办结日期</th></tr></thead>
+        <tbody>${orders.map((o) => html`<tr><td class="nowrap">${o.order_no}</td><td class="nowrap">${o.case_number}</td><td class="nowrap">${o.received_on}</td><td>${o.status_label}</td><td>${o.departments.join('、') || '未转办'}</td><td class="nowrap">${o.hotline_due_on ?? '—'}</td><td class="nowrap">${o.closed_on ?? '—'}</td></tr>`)}</tbody></table></div>`
       : html`<p class="notice">还没有导入过工单。</p>`}`;
 }
