@@ -11,6 +11,8 @@ import { DEFAULT_REPORT_LIMITS, RateLimiter } from './middleware/rate-limit.ts';
 import { sameOriginPosts } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { CHANNEL_UPLOAD_PATHS, INTAKE_UPLOAD_PATH } from './routes/admin/channels.ts';
+import type { NotifyConfig } from './services/notify/config.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_BODY_LIMIT, UPLOAD_PATHS } from './routes/reports.ts';
@@ -49,6 +51,8 @@ export interface AppDeps {
   };
   /** Quizzes: question bank, retention of class sessions (defaults load content/questions, 7 days). */
   quiz?: QuizOptions;
+  /** Notification settings (issue 15), parsed at start by server.ts. */
+  notify?: NotifyConfig | null;
 }
 
 /** Default cap on request bodies; upload routes declare their own larger limit. */
@@ -85,9 +89,9 @@ export function createApp(deps: AppDeps): BuiltApp {
     '*',
     bodyLimits({
       defaultBytes: DEFAULT_BODY_LIMIT,
-      uploads: { paths: [...UPLOAD_PATHS, STAFF_UPLOAD_PATH], bytes: UPLOAD_BODY_LIMIT },
+      uploads: { paths: [...UPLOAD_PATHS, STAFF_UPLOAD_PATH, ...CHANNEL_UPLOAD_PATHS], bytes: UPLOAD_BODY_LIMIT },
       onError: (c) => {
-        const message = UPLOAD_PATHS.includes(c.req.path) || STAFF_UPLOAD_PATH.test(c.req.path)
+        const message = UPLOAD_PATHS.includes(c.req.path) || STAFF_UPLOAD_PATH.test(c.req.path) || INTAKE_UPLOAD_PATH.test(c.req.path)
           ? `${MESSAGES.tooLarge}附件最多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB；只有附件可以用表单上传，文字留言不超过 ${DEFAULT_BODY_LIMIT / 1024} KB。`
           : MESSAGES.tooLarge;
         c.header('Cache-Control', 'no-store');
@@ -116,7 +120,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   );
 
   // Back office and public figures (issue 7).
-  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir }).app);
+  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir, notify: deps.notify ?? null }).app);
   app.route('/', dataRoutes(deps.db, shell));
   app.route('/', searchRoutes(deps.siteDir, shell));
 

@@ -12,12 +12,16 @@ import { ContentError } from '../content/schemas/friendly-errors.ts';
 import { QuestionBank } from './services/quiz/bank.ts';
 import { startQuizPurge } from './services/quiz/purge.ts';
 import { operatorWarning } from '../config/operator.ts';
+import { parseNotifyEnv, type NotifyConfig } from './services/notify/config.ts';
+import { startNotifier } from './services/notify/index.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
 export function startServer() {
   let config;
+  let notify: NotifyConfig;
   try {
     config = parseEnv();
+    notify = parseNotifyEnv(process.env, config.siteUrl);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -43,6 +47,7 @@ export function startServer() {
     dataDir: config.dataDir,
     reporting: config.rateLimits ? {} : { limits: {} },
     edge: { trustProxy: config.trustProxy, allowedHosts: config.allowedHosts, cookieSecure: config.cookieSecure },
+    notify,
     quiz: { bank, retentionDays: config.quizRetentionDays, attemptsPerDay: config.quizExamAttemptsPerDay, siteUrl: config.siteUrl },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
@@ -61,6 +66,8 @@ export function startServer() {
   runRetention();
   setInterval(runRetention, 24 * 3600_000).unref();
   const stopQuizPurge = startQuizPurge(db);
+  // Issue 15: notifications derived from database state, beside the workflow (never inside it).
+  const stopNotifier = startNotifier(db, notify);
 
   // Who runs the site must be said on every page (issue 13): remind the operator while it is not.
   const operatorNote = operatorWarning();
@@ -76,6 +83,7 @@ export function startServer() {
     closing = true;
     console.log(`收到 ${signal}，正在停止服务……`);
     stopQuizPurge();
+    stopNotifier();
     server.close(() => {
       db.$client.close();
       process.exit(0);

@@ -59,6 +59,10 @@ export const reports = sqliteTable(
     rewardDecision: text('reward_decision'),
     rewardAmountYuan: integer('reward_amount_yuan'),
     rewardDecidedOn: text('reward_decided_on'),
+    /** How the report reached us (config/channels.ts): 'web' for the site's own form (issue 15). */
+    channel: text('channel').notNull().default('web'),
+    /** Day a staff-entered report was received by phone, letter, visit or transfer; null for web reports (= createdOn). */
+    receivedOn: text('received_on'),
     /** Office case number 商安举〔caseYear〕caseSeq号: sequential per year of receipt, given at filing (issue 14). */
     caseYear: integer('case_year'),
     caseSeq: integer('case_seq'),
@@ -468,3 +472,116 @@ export const auditLog = sqliteTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Channels and notifications (issue 15). Staff-entered reports and 12345 work orders go through the
+// same reports table; the tables below only record where they came from. Notifications are derived
+// from database state by a job (api/services/notify/) and never contain anything a reporter wrote.
+
+/** Who entered a report received by phone, letter, visit or transfer, and from which body. */
+export const staffIntakes = sqliteTable('staff_intakes', {
+  reportId: text('report_id')
+    .primaryKey()
+    .references(() => reports.id, { onDelete: 'cascade' }),
+  /** Staff id of the intake officer who entered it. */
+  enteredBy: text('entered_by').notNull(),
+  /** Government body that transferred the report (channel 'transfer'); not about the reporter. */
+  sourceBody: text('source_body'),
+  enteredAt: text('entered_at').notNull(),
+});
+
+/** A 12345 hotline work order (工单) imported as a report; keyed by the hotline's own number. */
+export const hotlineOrders = sqliteTable(
+  'hotline_orders',
+  {
+    /** 工单编号 as the hotline platform prints it. */
+    orderNo: text('order_no').primaryKey(),
+    reportId: text('report_id')
+      .notNull()
+      .unique()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    /** Day the hotline received the call (YYYY-MM-DD). */
+    receivedOn: text('received_on').notNull(),
+    /** Reply deadline set by the hotline platform, when the file gives one. */
+    hotlineDueOn: text('hotline_due_on'),
+    importedBy: text('imported_by').notNull(),
+    importedAt: text('imported_at').notNull(),
+    /** Last time the order's result was exported for the hotline. */
+    exportedAt: text('exported_at'),
+  },
+  (t) => [index('hotline_orders_imported_idx').on(t.importedAt)],
+);
+
+/** Per-person notification choices: where to send, and instant or one daily digest. */
+export const notifyPrefs = sqliteTable('notify_prefs', {
+  staffId: text('staff_id')
+    .primaryKey()
+    .references(() => staffUsers.id, { onDelete: 'cascade' }),
+  email: text('email'),
+  /** 'instant' | 'digest' | 'off'. */
+  mode: text('mode').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Group-robot webhooks (企业微信 / 钉钉) per department, or 'intake' for the intake office. */
+export const notifyWebhooks = sqliteTable('notify_webhooks', {
+  scope: text('scope').primaryKey(),
+  /** 'wecom' | 'dingtalk'. */
+  kind: text('kind').notNull(),
+  /** Full robot address; contains the robot key, so it is never shown back. */
+  url: text('url').notNull(),
+  /** 钉钉 加签 secret (SEC…), optional; never shown back. */
+  secret: text('secret'),
+  mode: text('mode').notNull().default('instant'),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Outbox of events derived from database state; dedupe_key makes derivation idempotent. */
+export const notifyEvents = sqliteTable(
+  'notify_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    /** 'new_case' | 'assigned' | 'reporter_reply' | 'due_soon' | 'overdue'. */
+    kind: text('kind').notNull(),
+    reportId: text('report_id').references(() => reports.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('notify_events_report_idx').on(t.reportId)],
+);
+
+/** One event for one recipient ('staff:<id>' or 'hook:<scope>'), until a delivery carries it. */
+export const notifyItems = sqliteTable(
+  'notify_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => notifyEvents.id, { onDelete: 'cascade' }),
+    recipient: text('recipient').notNull(),
+    deliveryId: integer('delivery_id'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('notify_items_event_recipient').on(t.eventId, t.recipient), index('notify_items_delivery_idx').on(t.deliveryId)],
+);
+
+/** One message to one recipient (a count and case numbers), with its retry state. */
+export const notifyDeliveries = sqliteTable(
+  'notify_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    recipient: text('recipient').notNull(),
+    /** 'email' | 'webhook'. */
+    channel: text('channel').notNull(),
+    /** 'pending' | 'sent' | 'failed' (gave up after the last attempt). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    itemCount: integer('item_count').notNull(),
+    digest: integer('digest', { mode: 'boolean' }).notNull().default(false),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [index('notify_deliveries_status_idx').on(t.status, t.nextAttemptAt)],
+);

@@ -24,7 +24,7 @@ export function dataPage(stats: PublicStats): SafeHtml {
   const t = stats.totals;
   return html`<link rel="stylesheet" href="/styles/data.css">
     <div class="page-head" data-pagefind-body><h1>数据公开</h1>
-      <p class="lead">商河安全平台收到的安全生产举报的办理情况，按月份和行业领域统计，统计到昨天（${stats.generated_on}）为止。</p></div>
+      <p class="lead">商河安全平台收到的安全生产举报的办理情况，按月份、行业领域和举报渠道统计，统计到昨天（${stats.generated_on}）为止。</p></div>
     <section aria-labelledby="totals-h"><h2 id="totals-h">总体情况</h2>
       <ul class="stat-cards">
         <li class="card"><span class="stat-label">收到举报</span><span class="stat-value">${n(t.received)}</span></li>
@@ -42,6 +42,10 @@ export function dataPage(stats: PublicStats): SafeHtml {
     <section aria-labelledby="sector-h"><h2 id="sector-h">按行业领域</h2>
       ${barChart('chart-sector', '各行业领域收到和办结的举报数', stats.by_sector)}
       ${table('按行业领域统计（全部时间）', '行业领域', stats.by_sector)}
+    </section>
+    <section aria-labelledby="channel-h"><h2 id="channel-h">按举报渠道</h2>
+      <p>网上举报、电话（12345、12350 等）、来信、来访、其他单位转交和 12345 工单都走同一个办理流程，计入同一个办结率。</p>
+      ${table('按举报渠道统计（全部时间）', '渠道', stats.by_channel)}
     </section>
     <section class="notice" aria-labelledby="about-h"><h2 id="about-h">怎样读这些数字</h2>
       <ul>

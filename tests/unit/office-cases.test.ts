@@ -230,9 +230,9 @@ describe('observation 6: the CSV makes a monthly report', () => {
     await step(t, handler, reportId, 'closed', { note: '企业已整改并被处罚' });
     const csv = await call(t, boss, 'GET', '/api/admin/export.csv?month=2025-06');
     const lines = Buffer.from(await csv.res.arrayBuffer()).toString('utf8').replace('\uFEFF', '').trim().split('\r\n');
-    expect(lines[0]).toBe('案件编号,收到日期,受理日期,办结日期,办理用时（天）,举报类别,行业领域,镇街,办理部门,状态,核查结论,是否延期,办结期限,期限状态,是否超期办结,实名,奖励决定,奖励金额（元）');
+    expect(lines[0]).toBe('案件编号,收到日期,受理日期,办结日期,办理用时（天）,举报类别,行业领域,镇街,办理部门,状态,核查结论,是否延期,办结期限,期限状态,是否超期办结,实名,奖励决定,奖励金额（元）,来源渠道');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('商安举〔2025〕0002号,2025-06-03,2025-06-03,2025-06-20,17,重大事故隐患,危险化学品,商河经济开发区,县应急局,已办结,属实,是,2025-08-12,,否,否,给予奖励,800');
+    expect(lines[1]).toBe('商安举〔2025〕0002号,2025-06-03,2025-06-03,2025-06-20,17,重大事故隐患,危险化学品,商河经济开发区,县应急局,已办结,属实,是,2025-08-12,,否,否,给予奖励,800,网上举报');
     expect(csv.res.headers.get('content-disposition')).toContain('cases-2025-06.csv');
     void may;
   });

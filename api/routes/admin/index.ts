@@ -29,6 +29,8 @@ import type { AuditPageFilter } from '../../views/admin/audit.ts';
 import { forcedPasswordNotice, passwordChangedNotice } from '../../views/admin/accounts.ts';
 import { rewardSuggestionOrError } from './reward-form.ts';
 import { accountRoutes } from './accounts.ts';
+import { registerChannelRoutes } from './channels.ts';
+import type { NotifyConfig } from '../../services/notify/config.ts';
 import { fileHeaders, fileRoutes } from './files.ts';
 import { staffFile } from '../../services/admin/case-files.ts';
 import { html, type SafeHtml } from '../../views/html.ts';
@@ -43,6 +45,8 @@ export interface AdminDeps {
   shell: PageShell;
   /** Built site: the staff layout borrows its stylesheets (optional in API-only tests). */
   siteDir?: string;
+  /** Notification settings (issue 15); absent in tests that do not need them. */
+  notify?: NotifyConfig | null;
 }
 
 const CASE_ROLES = ['intake', 'handler', 'supervisor'] as const satisfies readonly StaffRole[];
@@ -123,7 +127,7 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   const filterOf = (c: Context<AdminEnv>): QueueFilter => {
     const i = c.get('input');
     const month = str(i.month);
-    return { status: str(i.status) || undefined, sector: str(i.sector) || undefined, department: str(i.department) || undefined, deadline: str(i.deadline) || undefined, q: str(i.q).trim() || undefined, month: isMonth(month) ? month : undefined };
+    return { status: str(i.status) || undefined, sector: str(i.sector) || undefined, department: str(i.department) || undefined, deadline: str(i.deadline) || undefined, q: str(i.q).trim() || undefined, month: isMonth(month) ? month : undefined, channel: str(i.channel) || undefined };
   };
 
   route({ method: 'GET', path: '/admin/', allow: ALL_ROLES }, function home(c) {
@@ -419,6 +423,9 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     const result = purgeExpired(db, store, sessionOf(c).user.id);
     return isFormRequest(c) ? c.redirect(`/admin/settings/?purged=${result.cases}.${result.files}.${result.identities}`, 303) : c.json(result);
   });
+
+  // Issue 15: staff-entered reports, 12345 work orders, channel figures, notifications (api/routes/admin/channels.ts).
+  registerChannelRoutes(app, rules, { db, store, keys, page, notify: deps.notify ?? null });
 
   /** Which form on the case page a refused POST came from, so the page can come back filled in. */
   const CASE_FORM = /^\/api\/admin\/reports\/([^/]+)\/(transition|assign|extend|messages|notes|reward|files|identity-requests)$/;

@@ -8,6 +8,7 @@ import { STAFF_ROLE_NAMES, type StaffRole } from '../../../config/staff.ts';
 import type { auditLog } from '../../db/schema.ts';
 import { AUDIT_ACTIONS, type AuditAction } from './audit.ts';
 import { SETTING_LABELS } from './settings.ts';
+import { CHANNEL_AUDIT_DETAILS } from '../channels/audit-labels.ts';
 
 const status = (v: unknown) => REPORT_STATUS_NAMES[v as ReportStatusCode] ?? String(v);
 const dept = (v: unknown) => DEPARTMENT_NAMES[v as DepartmentCode] ?? String(v);
@@ -39,6 +40,7 @@ const DETAIL: Record<string, (v: unknown, names?: Map<string, string>) => string
   internal_note: (v) => (v ? '附内部记录' : ''),
   month: (v) => `月份：${v}`,
   filter: (v) => `筛选：${v}`,
+  ...CHANNEL_AUDIT_DETAILS, // issue 15: channel, work order, notification settings
   ...Object.fromEntries(Object.entries(SETTING_LABELS).map(([k, label]) => [k, (v: unknown) => `${label}：${v}`])),
 };
 

@@ -8,6 +8,7 @@ import { now } from '../../clock.ts';
 import { sha256Hex } from '../../crypto/index.ts';
 import type { Db } from '../../db/client.ts';
 import { appMeta, auditLog } from '../../db/schema.ts';
+import { CHANNEL_AUDIT_ACTIONS } from '../channels/audit-actions.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_KEY = 'audit_head';
@@ -61,6 +62,8 @@ export const AUDIT_ACTIONS = {
   'reply.printed': '打印回复函',
   'stats.monthly': '生成月度统计',
   'audit.exported': '导出审计日志',
+  // Issue 15 (channels, notifications): one hook line.
+  ...CHANNEL_AUDIT_ACTIONS,
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

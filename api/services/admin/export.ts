@@ -25,7 +25,7 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 
 const DEADLINE_STATE = { overdue: '已超期', soon: '临期', ok: '正常', none: '' } as const;
 
-export const CASE_CSV_HEADER = ['案件编号', '收到日期', '受理日期', '办结日期', '办理用时（天）', '举报类别', '行业领域', '镇街', '办理部门', '状态', '核查结论', '是否延期', '办结期限', '期限状态', '是否超期办结', '实名', '奖励决定', '奖励金额（元）'];
+export const CASE_CSV_HEADER = ['案件编号', '收到日期', '受理日期', '办结日期', '办理用时（天）', '举报类别', '行业领域', '镇街', '办理部门', '状态', '核查结论', '是否延期', '办结期限', '期限状态', '是否超期办结', '实名', '奖励决定', '奖励金额（元）', '来源渠道'];
 
 export function casesCsv(items: QueueItem[]): string {
   const rows = items.map((i) => [
@@ -47,6 +47,7 @@ export function casesCsv(items: QueueItem[]): string {
     i.real_name ? '是' : '否',
     i.reward === 'granted' ? '给予奖励' : i.reward === 'not_granted' ? '不予奖励' : '',
     i.reward === 'granted' ? (i.reward_amount_yuan ?? '') : '',
+    i.channel_label,
   ]);
   return toCsv(CASE_CSV_HEADER, rows);
 }
@@ -59,6 +60,7 @@ export function monthlyCsv(s: MonthlySummary): string {
     line('合计', `${s.label}（办理情况截至 ${s.as_of}）`, s.totals),
     ...s.by_sector.map((r) => line('行业领域', r.label, r)),
     ...s.by_township.map((r) => line('镇街', r.label, r)),
+    ...s.by_channel.map((r) => line('来源渠道', r.label, r)),
     ['审计日志校验点', `截至 ${s.audit_checkpoint.day} 共 ${s.audit_checkpoint.length} 条`, s.audit_checkpoint.head, '', '', '', '', '', '', '', ''],
   ]);
 }

@@ -10,6 +10,7 @@
 import { eq } from 'drizzle-orm';
 import { TOWNSHIPS } from '../../../config/county.ts';
 import { SECTOR_CODES, SECTOR_NAMES, type SectorCode } from '../../../config/taxonomy.ts';
+import { CHANNELS } from '../../../config/channels.ts';
 import type { Db } from '../../db/client.ts';
 import { caseTracking, reports } from '../../db/schema.ts';
 import { addDays, dayOf, daysBetween } from '../reports/shared.ts';
@@ -42,6 +43,8 @@ export interface PublicStats {
   totals: StatsRow;
   by_month: StatsRow[];
   by_sector: StatsRow[];
+  /** Issue 15: web, phone, letter, visit, transfer and 12345 in the same figures. */
+  by_channel: StatsRow[];
   /** The audit chain at the end of that day: anyone may keep it and check it later. */
   audit_checkpoint: AuditCheckpoint;
 }
@@ -50,6 +53,8 @@ export interface PublicStats {
 export interface CaseFacts {
   month: string;
   createdOn: string;
+  /** How the report reached us (config/channels.ts), issue 15. */
+  channel: string;
   sector: string;
   township: string;
   accepted: boolean;
@@ -93,6 +98,7 @@ export function caseFacts(db: Db, asOf: string): CaseFacts[] {
     return {
       month: r.createdOn.slice(0, 7),
       createdOn: r.createdOn,
+      channel: r.channel,
       sector: r.sector,
       township: r.township,
       accepted,
@@ -179,6 +185,7 @@ export function publicStats(db: Db, today: string = dayOf()): PublicStats {
     totals: summarise('all', '合计', facts),
     by_month: monthsEnding(asOf).map((m) => summarise(m, monthLabel(m), facts.filter((f) => f.month === m))),
     by_sector: SECTOR_CODES.map((code) => summarise(code, SECTOR_NAMES[code as SectorCode], facts.filter((f) => f.sector === code))),
+    by_channel: CHANNELS.map((ch) => summarise(ch.code, ch.name, facts.filter((f) => f.channel === ch.code))),
     audit_checkpoint: auditCheckpoint(db, asOf),
   };
 }
@@ -196,6 +203,8 @@ export interface MonthlySummary {
   totals: Counts;
   by_sector: ({ key: string; label: string } & Counts)[];
   by_township: ({ key: string; label: string } & Counts)[];
+  /** Issue 15: channels that brought reports this month (phone, letter, 12345 … counted like web). */
+  by_channel: ({ key: string; label: string } & Counts)[];
   audit_checkpoint: AuditCheckpoint;
 }
 
@@ -218,6 +227,7 @@ export function monthlySummary(db: Db, month: string, today: string = dayOf()): 
     totals: countFacts(facts),
     by_sector: group(SECTOR_CODES.map((c) => ({ key: c, label: SECTOR_NAMES[c as SectorCode] })), (f) => f.sector),
     by_township: group(TOWNSHIPS.map((t) => ({ key: t.code, label: t.name })), (f) => f.township),
+    by_channel: group(CHANNELS.map((ch) => ({ key: ch.code, label: ch.name })), (f) => f.channel),
     audit_checkpoint: auditCheckpoint(db, lastDay < yesterday ? lastDay : yesterday),
   };
 }

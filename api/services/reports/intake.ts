@@ -29,6 +29,19 @@ export interface IntakeDeps {
 export interface FiledReport {
   receipt: string;
   attachments: AttachmentSummary[];
+  /** Row id (staff-side callers need it; never shown to a reporter). */
+  reportId: string;
+}
+
+/**
+ * Where a staff-entered report came from (issue 15, api/services/channels/): its channel, the day it
+ * was received (deadlines count from it) and rows to write in the same transaction (who entered it,
+ * the 12345 work order), so a report and its origin commit together or not at all.
+ */
+export interface FilingOrigin {
+  channel: string;
+  receivedOn: string;
+  inTransaction?: (tx: Db, reportId: string) => void;
 }
 
 export async function cleanAll(files: File[]): Promise<CleanAttachment[]> {
@@ -37,7 +50,7 @@ export async function cleanAll(files: File[]): Promise<CleanAttachment[]> {
   return out;
 }
 
-export async function fileReport(deps: IntakeDeps, input: ReportInput, files: File[]): Promise<FiledReport> {
+export async function fileReport(deps: IntakeDeps, input: ReportInput, files: File[], origin?: FilingOrigin): Promise<FiledReport> {
   if (files.length > ATTACHMENT_LIMITS.maxFiles) throw new Error('too many files');
   const cleaned = await cleanAll(files);
   const receipt = generateReceipt();
@@ -47,9 +60,12 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
   const receiptSalt = randomBytes(16);
   const content: ReportContent = { place: input.place, description: input.description, observedAt: input.observedAt };
   const today = dayOf();
-  // The administrator's 办结期限 setting applies to every report filed from then on.
-  const dueOn = addDays(today, handlingSettings(deps.db).closeDays);
-  const caseYear = Number(today.slice(0, 4));
+  const filedOn = origin?.receivedOn ?? today;
+  // The administrator's 办结期限 setting applies to every report filed from then on (counted from the
+  // day it was received: a letter received last week is due a week earlier than one filed today).
+  const dueOn = addDays(filedOn, handlingSettings(deps.db).closeDays);
+  // Case numbers run per year of receipt (商安举〔年〕号).
+  const caseYear = Number(filedOn.slice(0, 4));
 
   const staged = await stageFiles(deps.store, reportKey.publicKey, cleaned);
   try {
@@ -66,11 +82,12 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
           township: input.township,
           status: 'received',
           realName: input.identity !== null,
-          createdOn: today,
+          createdOn: filedOn,
           updatedOn: today,
           dueOn,
           caseYear,
           caseSeq,
+          ...(origin ? { channel: origin.channel, receivedOn: origin.receivedOn } : {}),
           publicKey: reportKey.publicKey,
           sealedContent: sealJson(reportKey.publicKey, content),
           reporterKeyBox: boxEncrypt(secrets.keyFor(receiptSalt), reportKey.privateKey, reportId),
@@ -83,14 +100,15 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
         // Sealed to the identity custodian only: the report key (and so every handler) cannot open it.
         tx.insert(reportIdentities).values({ reportId, sealedIdentity: sealJson(deps.keys.custodianPublicKey, input.identity), createdOn: today }).run();
       }
-      tx.insert(reportEvents).values({ reportId, status: 'received', actor: 'system', sealedNote: null, createdOn: today }).run();
+      tx.insert(reportEvents).values({ reportId, status: 'received', actor: 'system', sealedNote: null, createdOn: filedOn }).run();
       for (const s of staged) {
         tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today }).run();
       }
+      origin?.inTransaction?.(tx as unknown as Db, reportId);
     }, { behavior: 'immediate' });
   } catch (e) {
     discardStaged(deps.store, staged);
     throw e;
   }
-  return { receipt, attachments: staged.map((s) => s.summary) };
+  return { receipt, attachments: staged.map((s) => s.summary), reportId };
 }

@@ -15,6 +15,7 @@ import type { StaffSession } from '../../services/admin/staff.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminNav, backField, categoryName, csrfField, deptNames, sectorName, STATE_TEXT, townshipName } from './common.ts';
 import { IDENTITY_STATUS } from './identity.ts';
+import { originText } from './channel-origin.ts';
 
 /** What was typed into one form when it was refused (or a calculation was asked for). */
 export interface CaseDraft {
@@ -80,7 +81,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: CaseActions, ext
   return html`${adminNav(s, '')}
     <p><a href="/admin/">← 返回案件列表</a></p>
     <div class="page-head"><h1>案件 ${c.ref}</h1>
-      <p class="lead">${c.status_label}${c.extended ? '（已延期）' : ''} · ${categoryName(c.category)} · ${sectorName(c.sector)} · ${townshipName(c.township)}${c.real_name ? ' · 实名举报' : ' · 匿名举报'}</p>
+      <p class="lead">${c.status_label}${c.extended ? '（已延期）' : ''} · ${categoryName(c.category)} · ${sectorName(c.sector)} · ${townshipName(c.township)}${c.real_name ? ' · 实名举报' : ' · 匿名举报'} · ${c.channel_label}</p>
       ${c.deadline ? html`<p class="deadline deadline-${c.deadline_state}">${c.deadline_kind}：${c.deadline}${STATE_TEXT[c.deadline_state] ? html` <strong>${STATE_TEXT[c.deadline_state]}</strong>` : ''}</p>` : ''}
       ${draft?.error && !draft.form ? html`<p class="notice danger" role="alert">${draft.error}</p>` : ''}
       <p class="button-row"><a class="button secondary" href="/admin/cases/${c.id}/print">打印案卷</a>
@@ -95,6 +96,7 @@ export function casePage(s: StaffSession, c: CaseView, allowed: CaseActions, ext
         <dt>情况</dt><dd class="prewrap">${c.description}</dd>
         ${c.observed_at ? html`<dt>发现时间</dt><dd>${c.observed_at}</dd>` : ''}
         <dt>收到日期</dt><dd>${c.created_on}</dd>
+        <dt>来源</dt><dd>${originText(c.origin)}</dd>
         <dt>受理期限</dt><dd>${c.accept_due_on}${c.accepted_on ? `（${c.accepted_on} 已受理）` : ''}</dd>
         <dt>办结期限</dt><dd>${c.due_on}${c.extension_days ? `（已延期 ${c.extension_days} 天）` : ''}</dd>
         ${c.rectify_due_on ? html`<dt>整改期限</dt><dd>${c.rectify_due_on}</dd>` : ''}

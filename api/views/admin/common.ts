@@ -7,6 +7,7 @@ import { REPORT_CATEGORIES, SECTOR_NAMES, type SectorCode } from '../../../confi
 import type { QueueItem } from '../../services/admin/cases.ts';
 import type { StaffSession } from '../../services/admin/staff.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { CHANNEL_NAV_LINKS } from './channel-nav.ts';
 
 export const categoryName = (code: string) => REPORT_CATEGORIES.find((c) => c.code === code)?.name ?? code;
 export const sectorName = (code: string) => SECTOR_NAMES[code as SectorCode] ?? code;
@@ -29,6 +30,7 @@ export function adminNav(s: StaffSession, current: string): SafeHtml {
     ['/admin/audit/', '审计日志', ['auditor', 'admin']],
     ['/admin/staff/', '账号管理', ['admin']],
     ['/admin/settings/', '期限和保存设置', ['admin']],
+    ...CHANNEL_NAV_LINKS, // issue 15
     ['/admin/password', '修改密码', ['intake', 'handler', 'supervisor', 'custodian', 'auditor', 'admin']],
   ];
   return html`<nav class="admin-nav" aria-label="后台导航">

@@ -2,6 +2,7 @@
 import type { CaseView } from '../../services/admin/cases.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { categoryName, deptNames, sectorName, townshipName } from './common.ts';
+import { originText } from './channel-origin.ts';
 
 export function printPage(c: CaseView): SafeHtml {
   return html`<article class="case-print a4"><h1>举报案件办理案卷 ${c.ref}</h1>
@@ -10,6 +11,7 @@ export function printPage(c: CaseView): SafeHtml {
       <tr><th scope="row">类别</th><td>${categoryName(c.category)}</td><th scope="row">行业领域</th><td>${sectorName(c.sector)}</td></tr>
       <tr><th scope="row">镇街</th><td>${townshipName(c.township)}</td><th scope="row">办理部门</th><td>${deptNames(c.departments)}</td></tr>
       <tr><th scope="row">办结期限</th><td>${c.due_on}</td><th scope="row">办结日期</th><td>${c.closed_on ?? '—'}</td></tr>
+      <tr><th scope="row">来源</th><td colspan="3">${originText(c.origin)}</td></tr>
       <tr><th scope="row">举报方式</th><td>${c.real_name ? '实名（身份另行密封保管，不在本案卷中）' : '匿名'}</td><th scope="row">奖励</th><td>${c.reward === 'granted' ? `${c.reward_amount_yuan?.toLocaleString('zh-CN')} 元` : c.reward === 'not_granted' ? '不予奖励' : '未决定'}</td></tr>
     </tbody></table>
     <h2>举报内容</h2><p><strong>地点：</strong>${c.place}</p><p class="prewrap">${c.description}</p>

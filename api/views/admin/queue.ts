@@ -3,6 +3,7 @@ import { DEPARTMENTS, DEPARTMENT_NAMES, type DepartmentCode } from '../../../con
 import { REPORT_STATUSES } from '../../../config/reporting.ts';
 import type { StaffRole } from '../../../config/staff.ts';
 import { SECTOR_CODES } from '../../../config/taxonomy.ts';
+import { CHANNELS } from '../../../config/channels.ts';
 import type { QueueFilter, QueueItem } from '../../services/admin/cases.ts';
 import type { StaffSession } from '../../services/admin/staff.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -20,6 +21,7 @@ export function queuePage(s: StaffSession, items: QueueItem[], filter: QueueFilt
       ${select('sector', '行业领域', SECTOR_CODES.map((c) => [c, sectorName(c)] as [string, string]), filter.sector)}
       ${role !== 'handler' ? select('department', '办理部门', DEPARTMENTS.map((d) => [d.code, d.name] as [string, string]), filter.department) : ''}
       ${select('deadline', '期限', [['overdue', '已超期'], ['soon', '临期'], ['ok', '正常']], filter.deadline)}
+      ${select('channel', '来源渠道', CHANNELS.map((ch) => [ch.code, ch.name] as [string, string]), filter.channel)}
       <div class="field"><label for="f-month">收到月份</label><input id="f-month" name="month" type="month" value="${filter.month ?? ''}"></div>
       <button type="submit" class="button">筛选</button>
     </form>
@@ -32,7 +34,7 @@ export function queuePage(s: StaffSession, items: QueueItem[], filter: QueueFilt
       <thead><tr><th scope="col">案件编号</th><th scope="col">收到</th><th scope="col">类别 / 行业</th><th scope="col">镇街</th><th scope="col">办理部门</th><th scope="col">状态</th><th scope="col">期限</th></tr></thead>
       <tbody>${items.map(
         (i) => html`<tr class="row-${i.deadline_state}">
-          <td data-label="编号"><span>${role === 'auditor' ? i.ref : html`<a href="/admin/cases/${i.id}">${i.ref}</a>`}${i.real_name ? html` <span class="tag">实名</span>` : ''}${i.new_messages ? html` <span class="tag tag-new">新留言 ${i.new_messages}</span>` : ''}</span></td>
+          <td data-label="编号"><span>${role === 'auditor' ? i.ref : html`<a href="/admin/cases/${i.id}">${i.ref}</a>`}${i.real_name ? html` <span class="tag">实名</span>` : ''}${i.channel !== 'web' ? html` <span class="tag">${i.channel_label}</span>` : ''}${i.new_messages ? html` <span class="tag tag-new">新留言 ${i.new_messages}</span>` : ''}</span></td>
           <td data-label="收到" class="nowrap">${i.created_on}</td><td data-label="类别"><span>${categoryName(i.category)}<br><span class="field-hint">${sectorName(i.sector)}</span></span></td>
           <td data-label="镇街">${townshipName(i.township)}</td><td data-label="部门">${deptNames(i.departments)}</td><td data-label="状态">${i.status_label}${i.extended && i.status !== 'closed' ? html`<br><span class="field-hint">已延期</span>` : ''}</td><td data-label="期限" class="nowrap">${deadlineCell(i)}</td></tr>`,
       )}</tbody></table></div>`

@@ -38,6 +38,7 @@ export function monthlyStatsPage(s: StaffSession, m: MonthlySummary): SafeHtml {
       </ul>
       <table class="admin-table monthly-table"><caption>按行业领域</caption>${HEAD}<tbody>${m.by_sector.length ? m.by_sector.map((r) => row(r.label, r)) : html`<tr><td colspan="10">本月没有收到举报。</td></tr>`}${row('合计', t, true)}</tbody></table>
       <table class="admin-table monthly-table"><caption>按镇街</caption>${HEAD}<tbody>${m.by_township.length ? m.by_township.map((r) => row(r.label, r)) : html`<tr><td colspan="10">本月没有收到举报。</td></tr>`}${row('合计', t, true)}</tbody></table>
+      <table class="admin-table monthly-table"><caption>按来源渠道（网上、电话、来信、来访、转交、12345 工单同一流程，合计见上表）</caption>${HEAD}<tbody>${m.by_channel.length ? m.by_channel.map((r) => row(r.label, r)) : html`<tr><td colspan="10">本月没有收到举报。</td></tr>`}</tbody></table>
       <p class="field-hint">办结率 = 办结 ÷ 受理；用时从收到之日算到办结之日；超期指办结晚于办结期限或至统计日仍未办结且已过期限；延期指使用了一次延期。</p>
       <section class="checkpoint" aria-labelledby="cp-h"><h2 id="cp-h">审计日志校验点</h2>
         <p>截至 ${m.audit_checkpoint.day} 24 时，审计日志共 <strong>${m.audit_checkpoint.length}</strong> 条，末条哈希值：</p>

@@ -17,6 +17,7 @@ import { generatedFileName } from '../../reports/attachments.ts';
 import type { ReportContent } from '../../reports/intake.ts';
 import { dayOf, timelineEntry, type FileMeta } from '../../reports/shared.ts';
 import { appendAuditIn } from '../audit.ts';
+import { channelFacts, type ChannelFacts } from '../../channels/stats.ts';
 import { handlingSettings } from '../settings.ts';
 import { heldKeyIds, openHeldKey, type StaffSession } from '../staff.ts';
 import { canSeeCase, departmentsOf, ensureTracking, queueItemOf, type QueueItem } from './queue.ts';
@@ -98,6 +99,8 @@ export interface CaseView extends QueueItem {
   reward_basis: unknown;
   reward_revision: number;
   identity_requests: { id: string; status: string; requester: string; created_at: string; mine: boolean }[];
+  /** Issue 15: channel, received date, who entered it, 12345 order number. */
+  origin: ChannelFacts;
 }
 
 /** "县应急局 张三" / "主管领导 李四": how the internal timeline names a staff member. */
@@ -200,6 +203,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     reward_decided_on: r.rewardDecidedOn,
     reward_basis: reward ? JSON.parse(reward.basis) : null,
     reward_revision: reward?.revision ?? 0,
+    origin: channelFacts(db, reportId),
     identity_requests: requests.map((q) => ({ id: q.id, status: q.status, requester: names.get(q.requesterId) ?? q.requesterId, created_at: q.createdAt, mine: q.requesterId === session.user.id })),
   };
 }

@@ -2,6 +2,7 @@
  * The queue: plaintext case summaries, deadlines and who may see which case (no decryption).
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { channelName } from '../../../../config/channels.ts';
 import type { DepartmentCode } from '../../../../config/departments.ts';
 import { REPORT_STATUS_NAMES, type ReportStatusCode } from '../../../../config/reporting.ts';
 import type { Db } from '../../../db/client.ts';
@@ -40,6 +41,9 @@ export interface QueueItem {
   substantiated: boolean | null;
   reward_amount_yuan: number | null;
   due_on: string;
+  /** How the report reached us (config/channels.ts), issue 15. */
+  channel: string;
+  channel_label: string;
 }
 
 /** The older short reference (before case numbers), still accepted by the search. */
@@ -87,6 +91,8 @@ export function queueItemOf(
     substantiated: t.substantiated,
     reward_amount_yuan: r.rewardAmountYuan,
     due_on: r.dueOn,
+    channel: r.channel,
+    channel_label: channelName(r.channel),
   };
 }
 
@@ -157,6 +163,8 @@ export interface QueueFilter {
   q?: string;
   /** YYYY-MM: cases received that month. */
   month?: string;
+  /** Issue 15: one channel code (config/channels.ts). */
+  channel?: string;
 }
 
 /** Reads what a clerk types into the search box as a case number; null when it is not one. */
@@ -205,6 +213,7 @@ export function listQueue(db: Db, user: typeof staffUsers.$inferSelect, filter: 
     .filter((i) => !filter.sector || i.sector === filter.sector)
     .filter((i) => !filter.department || i.departments.includes(filter.department as DepartmentCode))
     .filter((i) => !filter.deadline || i.deadline_state === filter.deadline)
+    .filter((i) => !filter.channel || i.channel === filter.channel)
     .filter((i) => !filter.month || i.created_on.startsWith(`${filter.month}-`))
     .filter((i) => !filter.q || matchesQuery(i, filter.q))
     .sort((a, b) => order[a.deadline_state] - order[b.deadline_state] || (a.deadline ?? '9').localeCompare(b.deadline ?? '9') || (a.case_year ?? 0) - (b.case_year ?? 0) || (a.case_seq ?? 0) - (b.case_seq ?? 0));
