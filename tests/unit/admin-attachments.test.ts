@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PDF_PREVIEW_LIMITS, setPdfPreviewLimitsForTests, takePeakConcurrentRenders } from '../../api/services/reports/pdf-preview.ts';
+import { PDF_PREVIEW_LIMITS, setPdfPreviewLimitsForTests, setPdfToolsForTests, takePeakConcurrentRenders } from '../../api/services/reports/pdf-preview.ts';
 import { attachmentList } from '../../api/views/report-pages.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
 import { fileOf, reportForm, submit } from './report-fixtures.ts';
@@ -31,7 +31,10 @@ ${tail}
 const HTML_TAIL = '<html><body><script>document.title="PWNED-BY-POLYGLOT"</script></body></html>';
 const BAT_TAIL = '\r\n@echo off\r\nstart calc.exe REM BATCH-CANARY\r\n';
 
-afterEach(() => setPdfPreviewLimitsForTests({}));
+afterEach(() => {
+  setPdfPreviewLimitsForTests({});
+  setPdfToolsForTests({});
+});
 
 describe('attachments for staff', () => {
   it('PDF polyglots named .html and .bat reach staff only as 附件N.pdf downloads or page images', async () => {
@@ -86,11 +89,16 @@ describe('attachments for staff', () => {
     const { reportId } = await fileReportAs(t, {}, [fileOf(polyglot(HTML_TAIL), 'x.pdf')]);
     const boss = await staffOf(t, 'boss', 'supervisor');
     const f = (await call(t, boss, 'GET', `/api/admin/reports/${reportId}`)).json.files[0];
-    setPdfPreviewLimitsForTests({ timeoutMs: 1 });
+    // A renderer that hangs (here: sleep) is killed at the time limit.
+    setPdfToolsForTests({ pdfinfo: ['sleep', '20'], pdftoppm: ['sleep', '20'] });
+    setPdfPreviewLimitsForTests({ timeoutMs: 300 });
+    const started = Date.now();
     const page = await call(t, boss, 'GET', `/admin/cases/${reportId}/files/${f.id}`);
     expect(await page.res.text()).toContain('无法转成图片（渲染超时或超出内存限制，已终止）');
     const img = await call(t, boss, 'GET', `/api/admin/reports/${reportId}/files/${f.id}/pages/1`);
     expect(img.status).toBe(422);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    setPdfToolsForTests({});
     // A memory limit too small for the renderer also ends in a refusal, not a crash.
     setPdfPreviewLimitsForTests({ memoryBytes: 4 * 1024 * 1024 });
     expect((await call(t, boss, 'GET', `/api/admin/reports/${reportId}/files/${f.id}/pages/1`)).status).toBe(422);

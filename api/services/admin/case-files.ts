@@ -12,9 +12,9 @@ import { reportFiles } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import type { BlobStore } from '../blob-store.ts';
 import { generatedFileName } from '../reports/attachments.ts';
-import type { FileMeta } from '../reports/shared.ts';
+import { formatCaseNumber, type FileMeta } from '../reports/shared.ts';
 import { appendAuditIn, type AuditAction } from './audit.ts';
-import { caseRef, reportKeyFor, visibleCase } from './cases.ts';
+import { reportKeyFor, visibleCase } from './cases.ts';
 import type { StaffSession } from './staff.ts';
 
 export interface StaffFile {
@@ -40,7 +40,7 @@ export function staffFile(db: Db, store: BlobStore, session: StaffSession, repor
   return {
     id: f.id,
     reportId,
-    ref: caseRef(reportId, r.createdOn),
+    ref: formatCaseNumber(r.caseYear, r.caseSeq),
     name: generatedFileName(all.findIndex((x) => x.id === f.id), meta.mime),
     mime: meta.mime,
     kind: meta.kind,

@@ -46,6 +46,15 @@ export function setPdfPreviewLimitsForTests(l: Partial<Record<keyof typeof PDF_P
 }
 const limits = (): Record<keyof typeof PDF_PREVIEW_LIMITS, number> => ({ ...PDF_PREVIEW_LIMITS, ...limitsForTests });
 
+/**
+ * Tests may stand a slow program in for a poppler tool (e.g. `sleep 10`), so the time limit is proven
+ * on a renderer that really hangs rather than on a race against a fast one.
+ */
+let toolsForTests: Partial<Record<'pdftoppm' | 'pdfinfo', string[]>> = {};
+export function setPdfToolsForTests(t: Partial<Record<'pdftoppm' | 'pdfinfo', string[]>>): void {
+  toolsForTests = t;
+}
+
 let running = 0;
 let peak = 0;
 const waiting: (() => void)[] = [];
@@ -73,7 +82,8 @@ function runOnce(tool: 'pdftoppm' | 'pdfinfo', args: string[], pdf: Buffer): Pro
   const l = limits();
   const cwd = mkdtempSync(join(tmpdir(), 'pdf-preview-'));
   return new Promise<Buffer>((resolve, reject) => {
-    const child = spawn('prlimit', [`--as=${l.memoryBytes}`, `--cpu=${l.cpuSeconds}`, '--nproc=64', '--', tool, ...args], {
+    const command = toolsForTests[tool] ?? [tool, ...args];
+    const child = spawn('prlimit', [`--as=${l.memoryBytes}`, `--cpu=${l.cpuSeconds}`, '--nproc=64', '--', ...command], {
       cwd,
       env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
       stdio: ['pipe', 'pipe', 'ignore'],
