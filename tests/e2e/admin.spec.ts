@@ -6,7 +6,8 @@
  * step by receipt; /data/ then shows the closures.
  */
 import { spawnSync } from 'node:child_process';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, serverNode, test } from './fixtures.ts';
+import { type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { PHONE, watchPage } from './helpers.ts';
 
@@ -68,7 +69,10 @@ async function api(ctx: BrowserContext, baseURL: string, method: 'GET' | 'POST',
   return res.json();
 }
 
-test('举报从提交到办结：后台办理，举报人凭查询码看到每一步，数据公开页更新', async ({ browser, baseURL }) => {
+test.describe('后台办理全流程（独立的服务和数据库）', () => {
+// First start (recovery key, no administrator yet) and exact counts on /data/ need a database of its own.
+test.use({ isolated: true });
+test('举报从提交到办结：后台办理，举报人凭查询码看到每一步，数据公开页更新', async ({ browser, baseURL, server }) => {
   test.setTimeout(240_000);
   const base = baseURL!;
 
@@ -93,10 +97,10 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   await reporterSees(reporter, receipt, '已收到');
 
   // ---- First administrator from the CLI, with the recovery key --------------------------
-  const recoveryKey = process.env.E2E_RECOVERY_KEY;
+  const recoveryKey = server.recoveryKey;
   expect(recoveryKey, '服务首次启动时打印了恢复密钥').toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){13}$/);
-  const cli = spawnSync(process.execPath, ['scripts/admin-create.ts', '--json'], {
-    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, RECOVERY_KEY: recoveryKey, ADMIN_USERNAME: 'admin', ADMIN_NAME: '系统管理员', ADMIN_PASSWORD: PASSWORD },
+  const cli = spawnSync(serverNode(), ['scripts/admin-create.ts', '--json'], {
+    env: { ...process.env, DATA_DIR: server.dataDir, RECOVERY_KEY: recoveryKey, ADMIN_USERNAME: 'admin', ADMIN_NAME: '系统管理员', ADMIN_PASSWORD: PASSWORD },
     encoding: 'utf8',
   });
   expect(cli.status, cli.stderr).toBe(0);
@@ -229,10 +233,11 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   expect(await publicCtx.cookies()).toEqual([]);
 
   // ---- Auditor-visible trail is intact ---------------------------------------------------------
-  const audit = spawnSync(process.execPath, ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR }, encoding: 'utf8' });
+  const audit = spawnSync(serverNode(), ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' });
   expect(audit.status, audit.stderr).toBe(0);
 
   for (const c of [reporterCtx, admin.ctx, boss.ctx, chem.ctx, keeper.ctx, publicCtx]) await c.close();
+});
 });
 
 test.describe('后台登录页和数据公开页（手机）', () => {

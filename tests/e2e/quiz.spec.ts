@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { type Locator, type Page } from '@playwright/test';
 import { loadQuestions } from '../../content/schemas/load-questions.ts';
 import type { Question } from '../../content/schemas/question.ts';
 import { PHONE, watchPage } from './helpers.ts';

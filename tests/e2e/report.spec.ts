@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { dbFile, openDb } from '../../api/db/client.ts';
 import { ensureInstanceKeys } from '../../api/services/keys.ts';
@@ -20,8 +21,7 @@ async function phonePhoto(): Promise<Buffer> {
 }
 
 /** What a handling department does in the back office (issue 7), through the service layer. */
-async function departmentReplies(receipt: string, body: string) {
-  const dataDir = process.env.E2E_DATA_DIR!;
+async function departmentReplies(dataDir: string, receipt: string, body: string) {
   const db = openDb(dbFile(dataDir));
   try {
     const keys = ensureInstanceKeys(db, () => {
@@ -66,9 +66,10 @@ async function fillEvidence(page: Page, photo: Buffer) {
 }
 
 test.describe('举报（手机，开 JavaScript）', () => {
-  test.use({ viewport: PHONE });
+  // Own server: reporter routes are rate-limited per address, and the department reply writes to its database.
+  test.use({ viewport: PHONE, isolated: true });
 
-  test('分步填写、带照片提交、得到查询码、查询并回复', async ({ page, baseURL }) => {
+  test('分步填写、带照片提交、得到查询码、查询并回复', async ({ page, baseURL, server }) => {
     const watch = watchPage(page, baseURL!);
     const photo = await phonePhoto();
     await page.goto('/report/');
@@ -101,7 +102,7 @@ test.describe('举报（手机，开 JavaScript）', () => {
     expect(await page.context().cookies()).toEqual([]);
     watch.expectClean();
 
-    await departmentReplies(receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
+    await departmentReplies(server.dataDir, receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
     await followUp(page, receipt);
     // With JavaScript the reply form is checked before anything is sent.
     await page.getByRole('button', { name: '发送' }).click();
@@ -111,9 +112,9 @@ test.describe('举报（手机，开 JavaScript）', () => {
 });
 
 test.describe('举报（手机，不开 JavaScript）', () => {
-  test.use({ viewport: PHONE, javaScriptEnabled: false });
+  test.use({ viewport: PHONE, javaScriptEnabled: false, isolated: true });
 
-  test('普通表单提交、服务器回执页面、查询并回复', async ({ page, baseURL }) => {
+  test('普通表单提交、服务器回执页面、查询并回复', async ({ page, baseURL, server }) => {
     const watch = watchPage(page, baseURL!);
     const photo = await phonePhoto();
     await page.goto('/report/');
@@ -131,7 +132,7 @@ test.describe('举报（手机，不开 JavaScript）', () => {
     expect(new URL(page.url()).pathname).toBe('/api/reports');
     watch.expectClean();
 
-    await departmentReplies(receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
+    await departmentReplies(server.dataDir, receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
     await followUp(page, receipt);
   });
 

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { type Page } from '@playwright/test';
 import { PHONE } from './helpers.ts';
 
 /** Realistic resident queries → guides that must appear in the top 3 (any one of the listed). */
