@@ -1,0 +1,42 @@
+// @ts-check
+/**
+ * Mutation testing of the code that protects people (issue 17). `npm run test:mutation` runs
+ * scripts/mutation.ts, which starts Stryker once per module below with STRYKER_MODULE set; each module
+ * has its own incremental file and JSON report under reports/mutation/. concurrency 1: the machine is
+ * shared. Surviving mutants are explained in docs/mutation.md.
+ */
+
+/** The protection modules and the code each one mutates. */
+export const MODULES = {
+  crypto: { title: '加密（api/crypto/）', mutate: ['api/crypto/**/*.ts'] },
+  reports: { title: '举报受理、附件、补充留言（api/services/reports/）', mutate: ['api/services/reports/intake.ts', 'api/services/reports/attachments.ts', 'api/services/reports/follow-up.ts', 'api/services/reports/shared.ts'] },
+  access: { title: '访问检查（api/routes/admin/access.ts）', mutate: ['api/routes/admin/access.ts'] },
+  audit: { title: '审计哈希链（api/services/admin/audit.ts）', mutate: ['api/services/admin/audit.ts'] },
+  login: { title: '工作人员登录和会话（api/services/admin/staff.ts 第 133–238 行）', mutate: ['api/services/admin/staff.ts:133-238'] },
+  retention: { title: '到期清除（api/services/admin/retention.ts）', mutate: ['api/services/admin/retention.ts'] },
+};
+
+const name = process.env.STRYKER_MODULE ?? 'crypto';
+const module = MODULES[/** @type {keyof typeof MODULES} */ (name)];
+if (!module) throw new Error(`STRYKER_MODULE=${name}: unknown module (${Object.keys(MODULES).join(', ')})`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+const config = {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  mutate: module.mutate,
+  reporters: ['clear-text', 'json', 'progress'],
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}.incremental.json`,
+  ignorePatterns: ['dist', 'test-results', 'playwright-report', 'bench/results', 'reports', '.astro', 'data'],
+  cleanTempDir: 'always',
+  tempDirName: `.stryker-tmp/${name}`,
+  thresholds: { high: 90, low: 85, break: null },
+};
+export default config;
