@@ -8,20 +8,48 @@
 
 /** The protection modules and the code each one mutates. */
 export const MODULES = {
-  crypto: { title: '加密（api/crypto/）', mutate: ['api/crypto/**/*.ts'] },
-  reports: { title: '举报受理、附件、补充留言（api/services/reports/）', mutate: ['api/services/reports/intake.ts', 'api/services/reports/attachments.ts', 'api/services/reports/follow-up.ts', 'api/services/reports/shared.ts'] },
-  access: { title: '访问检查（api/routes/admin/access.ts）', mutate: ['api/routes/admin/access.ts'] },
-  audit: { title: '审计哈希链（api/services/admin/audit.ts）', mutate: ['api/services/admin/audit.ts'] },
-  login: { title: '工作人员登录和会话（api/services/admin/staff.ts 第 133–238 行）', mutate: ['api/services/admin/staff.ts:133-238'] },
-  retention: { title: '到期清除（api/services/admin/retention.ts）', mutate: ['api/services/admin/retention.ts'] },
+  audit: {
+    title: '审计哈希链（api/services/admin/audit.ts）',
+    mutate: ['api/services/admin/audit.ts'],
+    tests: ['admin-audit', 'audit-fields', 'mutation-audit'],
+  },
+  access: {
+    title: '访问检查（api/routes/admin/access.ts）',
+    mutate: ['api/routes/admin/access.ts'],
+    tests: ['route-access', 'admin-access', 'mutation-access'],
+  },
+  retention: {
+    title: '到期清除（api/services/admin/retention.ts）',
+    mutate: ['api/services/admin/retention.ts'],
+    tests: ['admin-retention', 'mutation-retention'],
+  },
+  login: {
+    title: '工作人员登录和会话（api/services/admin/staff.ts 第 133–238 行）',
+    mutate: ['api/services/admin/staff.ts:133-238'],
+    tests: ['admin-login', 'mutation-login'],
+  },
+  crypto: {
+    title: '加密（api/crypto/）',
+    mutate: ['api/crypto/**/*.ts'],
+    tests: ['report-crypto', 'admin-login', 'mutation-crypto'],
+  },
+  reports: {
+    title: '举报受理、附件、补充留言（api/services/reports/）',
+    mutate: ['api/services/reports/intake.ts', 'api/services/reports/attachments.ts', 'api/services/reports/follow-up.ts', 'api/services/reports/shared.ts'],
+    tests: ['report-api', 'report-metadata', 'report-durability', 'mutation-reports'],
+  },
 };
 
 const name = process.env.STRYKER_MODULE ?? 'crypto';
 const module = MODULES[/** @type {keyof typeof MODULES} */ (name)];
 if (!module) throw new Error(`STRYKER_MODULE=${name}: unknown module (${Object.keys(MODULES).join(', ')})`);
 
+process.env.MUTATION_TESTS = module.tests.join(',');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
+  // The tests that guard this module (vitest.mutation.config.ts reads the list): each mutant runs only
+  // those of them that reach the mutated code.
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
@@ -34,7 +62,8 @@ const config = {
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   incremental: true,
   incrementalFile: `reports/mutation/${name}.incremental.json`,
-  ignorePatterns: ['dist', 'test-results', 'playwright-report', 'bench/results', 'reports', '.astro', 'data'],
+  // Anchored with /: a bare 'reports' would also drop api/services/reports.
+  ignorePatterns: ['/dist', '/test-results', '/playwright-report', '/bench/results', '/reports', '/.astro', '/data'],
   cleanTempDir: 'always',
   tempDirName: `.stryker-tmp/${name}`,
   thresholds: { high: 90, low: 85, break: null },

@@ -68,6 +68,8 @@ async function fillEvidence(page: Page, photo: Buffer) {
 test.describe('举报（手机，开 JavaScript）', () => {
   // Own server: reporter routes are rate-limited per address, and the department reply writes to its database.
   test.use({ viewport: PHONE, isolated: true });
+  // Starting a server of its own is part of the test's time (several seconds on a busy machine).
+  test.describe.configure({ timeout: 90_000 });
 
   test('分步填写、带照片提交、得到查询码、查询并回复', async ({ page, baseURL, server }) => {
     const watch = watchPage(page, baseURL!);
@@ -113,6 +115,7 @@ test.describe('举报（手机，开 JavaScript）', () => {
 
 test.describe('举报（手机，不开 JavaScript）', () => {
   test.use({ viewport: PHONE, javaScriptEnabled: false, isolated: true });
+  test.describe.configure({ timeout: 90_000 });
 
   test('普通表单提交、服务器回执页面、查询并回复', async ({ page, baseURL, server }) => {
     const watch = watchPage(page, baseURL!);
@@ -135,6 +138,11 @@ test.describe('举报（手机，不开 JavaScript）', () => {
     await departmentReplies(server.dataDir, receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
     await followUp(page, receipt);
   });
+
+});
+
+test.describe('查询（手机，不开 JavaScript）', () => {
+  test.use({ viewport: PHONE, javaScriptEnabled: false });
 
   test('错误的查询码得到同样形式的回答', async ({ page }) => {
     await page.goto('/report/status/');
