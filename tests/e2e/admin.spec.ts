@@ -73,7 +73,7 @@ test.describe('后台办理全流程（独立的服务和数据库）', () => {
 // First start (recovery key, no administrator yet) and exact counts on /data/ need a database of its own.
 test.use({ isolated: true });
 test('举报从提交到办结：后台办理，举报人凭查询码看到每一步，数据公开页更新', async ({ browser, baseURL, server }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const base = baseURL!;
 
   // ---- The reporter files a real-name report from a phone ---------------------------------

@@ -298,7 +298,7 @@ test.describe('安全测验', () => {
 
 test.describe('安全测验页面的无障碍和适老化', () => {
   test('各页面在大字号、高对比度、手机宽度下没有 axe 违规，也没有横向滚动', async ({ browser, request }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const context = await browser.newContext({ viewport: PHONE });
     await context.addInitScript(() => {
       localStorage.setItem('sh-text', 'large');

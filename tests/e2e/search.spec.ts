@@ -60,7 +60,7 @@ async function topResults(page: Page, q: string): Promise<string[]> {
 
 test.describe('中文搜索', () => {
   test(`${QUERIES.length} 个群众常用查询都能在前 3 条找到对应指南`, async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const misses: string[] = [];
     for (const [q, expected] of QUERIES) {
       const top = await topResults(page, q);
