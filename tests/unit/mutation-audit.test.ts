@@ -105,6 +105,12 @@ describe('审计链细节', () => {
     f.sqlite.prepare('delete from audit_log where id = 4').run();
     f.sqlite.prepare("update app_meta set value = ? where key = 'audit_head'").run(JSON.stringify({ id: 3, hash: 'a'.repeat(64) }));
     expect(verifyAuditChain(f.t.db).problems).toEqual([{ id: 3, problem: '日志末尾应为第 3 条，实际为第 3 条（末尾记录被删除或改动）' }]);
+    // Head record with the right hash of the new last entry but the old id.
+    f = build();
+    const third = rows(f.sqlite)[2]!;
+    f.sqlite.prepare('delete from audit_log where id = 4').run();
+    f.sqlite.prepare("update app_meta set value = ? where key = 'audit_head'").run(JSON.stringify({ id: 4, hash: third.hash }));
+    expect(verifyAuditChain(f.t.db).problems).toEqual([{ id: 4, problem: '日志末尾应为第 4 条，实际为第 3 条（末尾记录被删除或改动）' }]);
     // An inserted entry with a made-up id.
     f = build();
     const last = rows(f.sqlite).at(-1)!;
