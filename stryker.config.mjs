@@ -17,7 +17,8 @@ export const MODULES = {
   access: {
     title: '访问检查（api/routes/admin/access.ts）',
     mutate: ['api/routes/admin/access.ts'],
-    tests: ['route-access', 'admin-access', 'mutation-access'],
+    // admin-access.test.ts takes its expectations from the rules under test, so it cannot kill a widened rule.
+    tests: ['mutation-access', 'route-access'],
   },
   retention: {
     title: '到期清除（api/services/admin/retention.ts）',
