@@ -18,7 +18,9 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 20_000,
+    // Sized for a busy 2-core machine: every test stays under half of it (the login lockout test waits
+    // 11.5 s of real backoff by design).
+    testTimeout: 40_000,
     // A temporary root per test file, removed afterwards (tests/unit/setup.ts).
     setupFiles: ['tests/unit/setup.ts'],
   },

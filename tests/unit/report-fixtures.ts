@@ -113,7 +113,8 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  // Generous: on a loaded 2-core machine a cold start (TypeScript, migrations, keys) can take many seconds.
+  const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`server exited:\n${out}`);
     try {
