@@ -46,7 +46,8 @@ if (import.meta.main) {
   console.log('\n变异测试得分（杀死 + 超时）÷（全部有效变异）：');
   let below = 0;
   for (const name of Object.keys(MODULES)) {
-    const s = score(`reports/mutation/${name}.json`);
+    // The JSON report of the last run, else the committed incremental file (same schema).
+    const s = score(`reports/mutation/${name}.json`) ?? score(`reports/mutation/${name}.incremental.json`);
     if (!s) {
       console.log(`  ${name.padEnd(10)} 未运行`);
       continue;
