@@ -41,7 +41,8 @@ async function req(path: string, init: { method?: string; who?: StaffLogin | nul
   if (init.who) headers.cookie = init.who.cookie;
   const res = await probe.request(init.url ?? path, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}) });
   const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, res, json: type.includes('json') ? ((await res.json()) as any) : null };
+  const hasBody = init.method !== 'HEAD' && type.includes('json');
+  return { status: res.status, res, json: hasBody ? ((await res.json()) as any) : null };
 }
 
 beforeAll(async () => {
@@ -98,8 +99,10 @@ describe('访问检查的细节', () => {
     expect((await req('/api/admin/p/public', { method: 'POST', headers: { ...json, origin: 'http://site.example:8080', host: 'site.example:8080' }, body: '{}' })).status).toBe(200);
     expect((await req('/api/admin/p/public', { method: 'POST', headers: { ...json, 'sec-fetch-site': 'same-origin' }, body: '{}' })).status).toBe(200);
     expect((await req('/api/admin/p/public', { method: 'POST', headers: { ...json, origin: 'null', 'sec-fetch-site': 'same-origin' }, body: '{}' })).status).toBe(200);
-    // A GET needs no Origin.
+    // GET and HEAD need no Origin; anything else does.
     expect((await req('/api/admin/p/public')).status).toBe(200);
+    expect((await req('/api/admin/p/public', { method: 'HEAD' })).status).toBe(200);
+    expect((await req('/api/admin/p/intake', { method: 'HEAD', who: intake })).status).toBe(200);
   });
 
   it('请求体：JSON 对象、表单、没有类型；数组、坏 JSON 和其他类型被拒绝', async () => {
@@ -120,6 +123,8 @@ describe('访问检查的细节', () => {
     expect(((await multipart.json()) as any).input).toEqual({ name: '值' });
     // No body and no type: an empty input (a string body would get text/plain from fetch).
     expect((await req('/api/admin/p/public', { method: 'POST', headers: { origin: ORIGIN } })).json.input).toEqual({});
+    // JSON only when the type starts with it.
+    expect((await post('text/plain; note=application/json', '{}')).status).toBe(415);
     const other = await post('text/plain', 'hello');
     expect(other.status).toBe(415);
     expect(other.json.error).toEqual({ code: 'unsupported_type', message: '请用 JSON 或表单格式提交。' });
@@ -167,6 +172,9 @@ describe('访问检查的细节', () => {
     expect(isFormRequest(ctx('multipart/form-data; boundary=x'))).toBe(true);
     expect(isFormRequest(ctx('application/json'))).toBe(false);
     expect(isFormRequest(ctx('text/x-www-form-urlencoded'))).toBe(false);
+    // Only at the start of the header: a parameter that mentions a form type does not make a form.
+    expect(isFormRequest(ctx('text/plain; note=application/x-www-form-urlencoded'))).toBe(false);
+    expect(isFormRequest(ctx('text/plain; note=multipart/form-data'))).toBe(false);
     expect(isFormRequest(ctx(undefined))).toBe(false);
   });
 

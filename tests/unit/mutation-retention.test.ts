@@ -97,8 +97,9 @@ describe('到期清除的边界', () => {
   it('删不掉的附件文件不影响清除（启动时的清理会处理孤儿文件）', async () => {
     const t = makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t, {}, [fileOf(await jpegWithExif(), 'a.jpg', 'image/jpeg')]);
-    ensureTracking(t.db);
+    // No tracking row yet (the case was never opened in the back office): the purge creates it itself.
     t.db.$client.prepare("update reports set status = 'closed', updated_on = '2020-01-01' where id = ?").run(reportId);
+    expect(t.db.$client.prepare('select count(*) as n from case_tracking').get()).toEqual({ n: 0 });
     const removed: string[] = [];
     const store = { ...t.deps.store, remove: (name: string) => {
       removed.push(name);
