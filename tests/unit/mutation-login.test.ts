@@ -63,6 +63,7 @@ describe('登录和会话的细节', () => {
     for (let i = 0; i < LOGIN_RULES.maxFailures; i++) {
       const r = await settle(login(t.db, 'mo', 'wrong password', '000000', at(i * 1000)));
       statuses.push(r.ok ? 200 : r.error.status);
+      if (!r.ok && i === LOGIN_RULES.maxFailures - 1) expect(r.error.code).toBe('locked');
       if (!r.ok && i === LOGIN_RULES.maxFailures - 1) expect(r.error.message).toBe(`登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 423]);
@@ -75,8 +76,18 @@ describe('登录和会话的细节', () => {
     expect(during.ok ? 200 : [during.error.status, during.error.code, during.error.message]).toEqual([423, 'locked', '登录失败次数太多，账号已暂时锁定，请 14 分钟后再试；忘记密码请联系系统管理员。']);
     const lastSecond = await settle(login(t.db, 'mo', PASSWORD, totpCode(totpSecret, T0), at(4000 + LOGIN_RULES.lockMinutes * 60_000 - 1000)));
     expect(lastSecond.ok ? 200 : lastSecond.error.message).toMatch(/请 1 分钟后再试/);
-    const after = LOGIN_RULES.lockMinutes * 60_000 + 5000;
-    expect((await settle(login(t.db, 'mo', PASSWORD, totpCode(totpSecret, T0 + after), at(after)))).ok).toBe(true);
+    // The lock ends at lockedUntil itself.
+    const until = 4000 + LOGIN_RULES.lockMinutes * 60_000;
+    expect((await settle(login(t.db, 'mo', PASSWORD, totpCode(totpSecret, T0 + until), at(until)))).ok).toBe(true);
+  });
+
+  it('账号数据损坏（动态验证码密钥打不开）时拒绝登录并计入失败次数', async () => {
+    const t = makeApp({ fastReceipts: true });
+    const { id, totpSecret } = await addStaff(t, 'rui', 'intake');
+    t.db.$client.prepare('update staff_users set totp_box = ? where id = ?').run(Buffer.alloc(40, 1), id);
+    const r = await settle(login(t.db, 'rui', PASSWORD, totpCode(totpSecret, T0), at(0)));
+    expect(r.ok ? 200 : [r.error.status, r.error.code]).toEqual([401, 'login_failed']);
+    expect((t.db.$client.prepare('select failed_logins as f from staff_users where id = ?').get(id) as { f: number }).f).toBe(1);
   });
 
   it('失败的回答要等一会儿（延迟随失败次数增加）', async () => {
@@ -121,8 +132,9 @@ describe('登录和会话的细节', () => {
     expect(publicKeyFromPrivate(s.privateKey()).equals(s.user.publicKey)).toBe(true);
     expect((t.db.$client.prepare('select last_seen_at as ls from staff_sessions').get() as { ls: string }).ls).toBe(at(29 * 60_000).toISOString());
     // Idle: 30 minutes after the last request, plus a moment.
-    expect(sessionFromToken(t.db, token, at(29 * 60_000 + LOGIN_RULES.idleMinutes * 60_000 - 1000))).not.toBeNull();
-    expect(sessionFromToken(t.db, token, at(29 * 60_000 + 2 * LOGIN_RULES.idleMinutes * 60_000))).toBeNull();
+    // Exactly 30 minutes after the last request the session still counts; a moment later it does not.
+    expect(sessionFromToken(t.db, token, at(29 * 60_000 + LOGIN_RULES.idleMinutes * 60_000))).not.toBeNull();
+    expect(sessionFromToken(t.db, token, at(29 * 60_000 + 2 * LOGIN_RULES.idleMinutes * 60_000 + 1000))).toBeNull();
     expect(t.db.$client.prepare('select count(*) as n from staff_sessions').get()).toEqual({ n: 0 });
 
     // Age: kept busy, the session still ends after 10 hours.
@@ -133,6 +145,7 @@ describe('登录和会话的细节', () => {
       now += 20 * 60_000;
       expect(sessionFromToken(t.db, second.value.token, at(now)), `${now / 60_000} 分钟`).not.toBeNull();
     }
+    expect(sessionFromToken(t.db, second.value.token, at(30_000 + LOGIN_RULES.maxHours * 3600_000))).not.toBeNull();
     expect(sessionFromToken(t.db, second.value.token, at(30_000 + LOGIN_RULES.maxHours * 3600_000 + 1000))).toBeNull();
 
     // One live session per person: a new login ends the previous one.
