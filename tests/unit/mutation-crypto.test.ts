@@ -80,6 +80,11 @@ describe('加密格式：独立实现互相打开', () => {
     expect(sealed.length).toBe(61);
     expect(c.open(PRIV, sealed)).toEqual(Buffer.alloc(0));
     expect(() => c.open(PRIV, sealed.subarray(0, 60))).toThrow(new c.DecryptError('密文格式不正确'));
+    // Too short to hold an ephemeral key: refused as malformed before any key is built.
+    for (const n of [1, 20, 30]) expect(() => c.open(PRIV, sealed.subarray(0, n)), String(n)).toThrow(new c.DecryptError('密文格式不正确'));
+    // An all-zero ephemeral key makes X25519 fail inside node:crypto; that too is a DecryptError.
+    const zeroEph = Buffer.concat([Buffer.from([1]), Buffer.alloc(32), sealed.subarray(33)]);
+    expect(() => c.open(PRIV, zeroEph)).toThrow(new c.DecryptError('无法解密'));
     const v2 = Buffer.from(sealed);
     v2[0] = 2;
     expect(() => c.open(PRIV, v2)).toThrow(new c.DecryptError('密文格式不正确'));
@@ -183,6 +188,20 @@ describe('查询码、口令、会话、恢复密钥、动态验证码：已知�
     const made = await c.hashPassword('另一个口令 long enough', { N: 1024, r: 8, p: 1 });
     expect(made.hash).toMatch(/^scrypt\$1024\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(await c.verifyPassword('另一个口令 long enough', made.hash)).toEqual(made.key);
+    // Each field of the stored form is required; node:crypto would otherwise fill in its own defaults
+    // (N=16384, r=8, p=1) or an empty salt, and a verifier made that way must still be refused.
+    const forged = async (N: number, salt: Buffer) => {
+      const stretched = scryptSync('pw-forged-1234', salt, 32, { N, r: 8, p: 1, maxmem: 128 * 1024 * 1024 });
+      return Buffer.from(hkdfSync('sha256', stretched, salt, 'shanghe-password-verifier-v1', 32)).toString('base64url');
+    };
+    const salt = hex('66'.repeat(16));
+    const v1024 = await forged(1024, salt);
+    expect(await c.verifyPassword('pw-forged-1234', `scrypt$1024$8$1$${salt.toString('base64url')}$${v1024}`)).not.toBeNull();
+    expect(await c.verifyPassword('pw-forged-1234', `scrypX$1024$8$1$${salt.toString('base64url')}$${v1024}`)).toBeNull();
+    expect(await c.verifyPassword('pw-forged-1234', `scrypt$1024$$1$${salt.toString('base64url')}$${v1024}`)).toBeNull();
+    expect(await c.verifyPassword('pw-forged-1234', `scrypt$1024$8$$${salt.toString('base64url')}$${v1024}`)).toBeNull();
+    expect(await c.verifyPassword('pw-forged-1234', `scrypt$$8$1$${salt.toString('base64url')}$${await forged(16384, salt)}`)).toBeNull();
+    expect(await c.verifyPassword('pw-forged-1234', `scrypt$1024$8$1$$${await forged(1024, Buffer.alloc(0))}`)).toBeNull();
     expect(c.PASSWORD_SCRYPT).toEqual({ N: 32768, r: 8, p: 1, maxmem: 128 * 1024 * 1024 });
   });
 
@@ -237,6 +256,10 @@ describe('查询码、口令、会话、恢复密钥、动态验证码：已知�
     expect(c.verifyTotp(rfc, '2870821', 59_000)).toBeNull();
     expect(c.verifyTotp(rfc, 'abcdef', 59_000)).toBeNull();
     expect(c.newTotpSecret()).toMatch(/^[A-Z2-7]{32}$/);
+    // Exactly six digits: a longer string that starts or ends with the right code is refused.
+    expect(c.verifyTotp(rfc, '2870829', 59_000)).toBeNull();
+    expect(c.verifyTotp(rfc, '9287082', 59_000)).toBeNull();
+    expect(c.verifyTotp(rfc, 'x287082', 59_000)).toBeNull();
     expect(c.totpUri('JBSWY3DPEHPK3PXP', 'alice')).toBe('otpauth://totp/%E5%95%86%E6%B2%B3%E5%AE%89%E5%85%A8:alice?issuer=%E5%95%86%E6%B2%B3%E5%AE%89%E5%85%A8&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30');
     expect(c.TOTP_PARAMS).toEqual({ issuer: '商河安全', algorithm: 'SHA1', digits: 6, period: 30 });
   });
