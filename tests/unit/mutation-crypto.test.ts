@@ -91,7 +91,7 @@ describe('加密格式：独立实现互相打开', () => {
     const other = c.generateKeyPair();
     expect(() => c.open(other.privateKey, sealed)).toThrow(new c.DecryptError('无法解密：密钥错误或数据被篡改'));
     const flipped = Buffer.from(c.seal(pub, Buffer.from('abc')));
-    flipped[5] ^= 1; // inside the ephemeral key, which is also authenticated data
+    flipped[5]! ^= 1; // inside the ephemeral key, which is also authenticated data
     expect(() => c.open(PRIV, flipped)).toThrow(c.DecryptError);
     expect(new c.DecryptError('x').name).toBe('DecryptError');
     const kp = c.generateKeyPair();

@@ -22,7 +22,7 @@ describe('到期清除的边界', () => {
     const photo = fileOf(await jpegWithExif(), 'a.jpg', 'image/jpeg');
     const sqlite = t.db.$client;
     const make = async (name: string, files: number, identity: boolean) => {
-      const fields = identity ? { identity_mode: 'real_name', identity_name: name, identity_phone: '13700000000' } : {};
+      const fields: Record<string, string> = identity ? { identity_mode: 'real_name', identity_name: name, identity_phone: '13700000000' } : {};
       return (await fileReportAs(t, fields, Array.from({ length: files }, () => photo))).reportId;
     };
     const ids = {
