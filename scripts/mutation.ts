@@ -1,7 +1,7 @@
 // `npm run test:mutation [module…]`: StrykerJS over the protection modules, one module at a time
 // (concurrency 1), each with its own incremental file under reports/mutation/ so a re-run only tests
 // mutants whose code or tests changed. Prints the mutation score of each module at the end.
-// Not part of `npm test` (it takes tens of minutes). Surviving mutants are explained in docs/mutation.md.
+// `npm run test:mutation -- --summary` only prints the scores. Not part of `npm test` (it takes tens of minutes). Surviving mutants are explained in docs/mutation.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -37,7 +37,9 @@ if (import.meta.main) {
     process.exit(2);
   }
   mkdirSync('reports/mutation', { recursive: true });
-  for (const name of names) {
+  // --summary: only print the scores of the last runs (JSON reports, else the committed incremental files).
+  const run = !process.argv.includes('--summary');
+  for (const name of run ? names : []) {
     const m = MODULES[name]!;
     console.log(`\n▶ 变异测试：${m.title}`);
     const r = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], { stdio: 'inherit', env: { ...process.env, STRYKER_MODULE: name } });
@@ -45,15 +47,19 @@ if (import.meta.main) {
   }
   console.log('\n变异测试得分（杀死 + 超时）÷（全部有效变异）：');
   let below = 0;
+  let missing = 0;
   for (const name of Object.keys(MODULES)) {
     // The JSON report of the last run, else the committed incremental file (same schema).
     const s = score(`reports/mutation/${name}.json`) ?? score(`reports/mutation/${name}.incremental.json`);
     if (!s) {
       console.log(`  ${name.padEnd(10)} 未运行`);
+      missing++;
       continue;
     }
     if (s.score < 85) below++;
     console.log(`  ${name.padEnd(10)} ${s.score.toFixed(1).padStart(5)}%  杀死 ${s.killed}，超时 ${s.timeout}，存活 ${s.survived}，未覆盖 ${s.noCoverage}，出错 ${s.errors}（共 ${s.total}）  ${MODULES[name]!.title}`);
   }
-  console.log(below ? `${below} 个模块低于 85%：存活的变异要么用新测试杀死，要么在 docs/mutation.md 写明原因。` : '每个模块都达到 85%。');
+  if (below) console.log(`${below} 个模块低于 85%：存活的变异要么用新测试杀死，要么在 docs/mutation.md 写明原因。`);
+  if (missing) console.log(`${missing} 个模块还没有结果。`);
+  if (!below && !missing) console.log('每个模块都达到 85%。');
 }
