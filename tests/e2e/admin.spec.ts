@@ -6,7 +6,8 @@
  * step by receipt; /data/ then shows the closures.
  */
 import { spawnSync } from 'node:child_process';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, serverNode, test, type E2eServer } from './fixtures.ts';
+import { type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { PHONE, watchPage } from './helpers.ts';
 
@@ -23,7 +24,8 @@ function code(secret: string, ahead = 0): string {
   return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + ahead * 30_000 });
 }
 
-async function staffContext(browser: Browser, baseURL: string, username: string, secret: string): Promise<{ ctx: BrowserContext; page: Page }> {
+async function staffContext(browser: Browser, server: E2eServer, username: string, secret: string): Promise<{ ctx: BrowserContext; page: Page }> {
+  const baseURL = server.base;
   const ctx = await browser.newContext({ baseURL, locale: 'zh-CN' });
   const page = await ctx.newPage();
   await page.goto('/admin/');
@@ -45,7 +47,7 @@ async function staffContext(browser: Browser, baseURL: string, username: string,
     await page.getByLabel('新密码（至少 12 位）').fill(`${PASSWORD}-own`);
     await page.getByRole('button', { name: '修改密码' }).click();
     await expect(page.getByText('请用新密码和动态验证码重新登录')).toBeVisible();
-    const grant = spawnSync(process.execPath, ['scripts/keys-grant.ts', username], { env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, RECOVERY_KEY: process.env.E2E_RECOVERY_KEY }, encoding: 'utf8' });
+    const grant = spawnSync(serverNode(), ['scripts/keys-grant.ts', username], { env: { ...process.env, DATA_DIR: server.dataDir, RECOVERY_KEY: server.recoveryKey }, encoding: 'utf8' });
     expect(grant.status, grant.stderr).toBe(0);
     await page.getByLabel('登录名').fill(username);
     await page.getByLabel('密码', { exact: true }).fill(`${PASSWORD}-own`);
@@ -84,8 +86,11 @@ async function api(ctx: BrowserContext, baseURL: string, method: 'GET' | 'POST',
   return res.json();
 }
 
-test('举报从提交到办结：后台办理，举报人凭查询码看到每一步，数据公开页更新', async ({ browser, baseURL }) => {
-  test.setTimeout(240_000);
+test.describe('后台办理全流程（独立的服务和数据库）', () => {
+// First start (recovery key, no administrator yet) and exact counts on /data/ need a database of its own.
+test.use({ isolated: true });
+test('举报从提交到办结：后台办理，举报人凭查询码看到每一步，数据公开页更新', async ({ browser, baseURL, server }) => {
+  test.setTimeout(300_000);
   const base = baseURL!;
 
   // ---- The reporter files a real-name report from a phone ---------------------------------
@@ -109,16 +114,16 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   await reporterSees(reporter, receipt, '已收到');
 
   // ---- First administrator from the CLI, with the recovery key --------------------------
-  const recoveryKey = process.env.E2E_RECOVERY_KEY;
+  const recoveryKey = server.recoveryKey;
   expect(recoveryKey, '服务首次启动时打印了恢复密钥').toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){13}$/);
-  const cli = spawnSync(process.execPath, ['scripts/admin-create.ts', '--json'], {
-    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, RECOVERY_KEY: recoveryKey, ADMIN_USERNAME: 'admin', ADMIN_NAME: '系统管理员', ADMIN_PASSWORD: PASSWORD },
+  const cli = spawnSync(serverNode(), ['scripts/admin-create.ts', '--json'], {
+    env: { ...process.env, DATA_DIR: server.dataDir, RECOVERY_KEY: recoveryKey, ADMIN_USERNAME: 'admin', ADMIN_NAME: '系统管理员', ADMIN_PASSWORD: PASSWORD },
     encoding: 'utf8',
   });
   expect(cli.status, cli.stderr).toBe(0);
   const adminSecret = (JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as { totp_secret: string }).totp_secret;
 
-  const admin = await staffContext(browser, base, 'admin', adminSecret);
+  const admin = await staffContext(browser, server, 'admin', adminSecret);
   const watch = watchPage(admin.page, base);
   await expect(admin.page.getByRole('heading', { level: 1, name: '账号管理' })).toBeVisible();
   const created: Record<string, string> = {};
@@ -143,7 +148,7 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   await expect(admin.page.getByText('这个账号还打不开案件')).toBeVisible();
 
   // ---- Supervisor accepts and assigns -------------------------------------------------------
-  const boss = await staffContext(browser, base, 'boss', created.boss!);
+  const boss = await staffContext(browser, server, 'boss', created.boss!);
   await expect(boss.page.getByRole('heading', { level: 1, name: '案件列表' })).toBeVisible();
   const row = boss.page.getByRole('row').filter({ hasText: '开发区' }).filter({ hasText: '受理期限' });
   await expect(row).toHaveCount(1);
@@ -164,7 +169,7 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   await reporterSees(reporter, receipt, '已转办', '您的举报已转交县应急局办理。');
 
   // ---- The department's handler verifies and orders rectification ---------------------------
-  const chem = await staffContext(browser, base, 'chem', created.chem!);
+  const chem = await staffContext(browser, server, 'chem', created.chem!);
   await openCase(chem.page, ref);
   await chem.page.getByRole('button', { name: '开始核查' }).click();
   await reporterSees(reporter, receipt, '核查中', '办理部门已开始核查。');
@@ -182,7 +187,7 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   // ---- Identity: request → custodian approves → shown once to the handler ------------------
   await chem.page.getByLabel(/为什么必须联系举报人本人/).fill('需要举报人到现场指认被关闭的报警器位置。');
   await chem.page.getByRole('button', { name: '提交申请' }).click();
-  const keeper = await staffContext(browser, base, 'keeper', created.keeper!);
+  const keeper = await staffContext(browser, server, 'keeper', created.keeper!);
   await expect(keeper.page.getByRole('heading', { level: 1, name: '身份查看申请' })).toBeVisible();
   await keeper.page.getByRole('button', { name: '批准' }).click();
   await expect(keeper.page.getByText('已批准，未查看')).toBeVisible();
@@ -251,10 +256,11 @@ test('举报从提交到办结：后台办理，举报人凭查询码看到每�
   expect(await publicCtx.cookies()).toEqual([]);
 
   // ---- Auditor-visible trail is intact ---------------------------------------------------------
-  const audit = spawnSync(process.execPath, ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR }, encoding: 'utf8' });
+  const audit = spawnSync(serverNode(), ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' });
   expect(audit.status, audit.stderr).toBe(0);
 
   for (const c of [reporterCtx, admin.ctx, boss.ctx, chem.ctx, keeper.ctx, publicCtx]) await c.close();
+});
 });
 
 test.describe('后台登录页和数据公开页（手机）', () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { caseSchema } from '../../content/schemas/case.ts';
 import { loadMdxCollection } from '../../content/schemas/load-mdx.ts';
 import { deathsText, statsBy } from '../../src/utils/case-facets.ts';

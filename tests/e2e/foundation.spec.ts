@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { PHONE, watchPage } from './helpers.ts';
 
 test.describe('网站外壳', () => {

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { AUDIENCES, SECTORS } from '../../config/taxonomy.ts';
 import { guideSchema } from '../../content/schemas/guide.ts';
 import { loadMdxCollection } from '../../content/schemas/load-mdx.ts';

@@ -13,8 +13,8 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import sharp from 'sharp';
 
-// Its own server on the test clock, beside the shared e2e server (OFFICE_E2E_PORT to choose another port).
-const PORT = Number(process.env.OFFICE_E2E_PORT ?? Number(process.env.E2E_PORT ?? 4399) + 3);
+// Its own server on the test clock, beside the per-worker e2e servers (E2E_PORT+1…+4, tests/e2e/fixtures.ts); OFFICE_E2E_PORT to choose another port.
+const PORT = Number(process.env.OFFICE_E2E_PORT ?? Number(process.env.E2E_PORT ?? 4399) + 5);
 const BASE = `http://127.0.0.1:${PORT}`;
 const SHOTS = process.env.OFFICE_SHOTS ?? '/tmp/office-shots';
 const PASSWORD = 'office-e2e-password-long';

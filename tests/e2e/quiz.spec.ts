@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { type Locator, type Page } from '@playwright/test';
 import { loadQuestions } from '../../content/schemas/load-questions.ts';
 import type { Question } from '../../content/schemas/question.ts';
 import { PHONE, watchPage } from './helpers.ts';
@@ -301,7 +302,7 @@ test.describe('安全测验', () => {
 
 test.describe('安全测验页面的无障碍和适老化', () => {
   test('各页面在大字号、高对比度、手机宽度下没有 axe 违规，也没有横向滚动', async ({ browser, request }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const context = await browser.newContext({ viewport: PHONE });
     await context.addInitScript(() => {
       localStorage.setItem('sh-text', 'large');

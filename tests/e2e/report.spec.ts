@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { dbFile, openDb } from '../../api/db/client.ts';
 import { ensureInstanceKeys } from '../../api/services/keys.ts';
@@ -20,8 +21,7 @@ async function phonePhoto(): Promise<Buffer> {
 }
 
 /** What a handling department does in the back office (issue 7), through the service layer. */
-async function departmentReplies(receipt: string, body: string) {
-  const dataDir = process.env.E2E_DATA_DIR!;
+async function departmentReplies(dataDir: string, receipt: string, body: string) {
   const db = openDb(dbFile(dataDir));
   try {
     const keys = ensureInstanceKeys(db, () => {
@@ -66,9 +66,12 @@ async function fillEvidence(page: Page, photo: Buffer) {
 }
 
 test.describe('举报（手机，开 JavaScript）', () => {
-  test.use({ viewport: PHONE });
+  // Own server: reporter routes are rate-limited per address, and the department reply writes to its database.
+  test.use({ viewport: PHONE, isolated: true });
+  // Starting a server of its own is part of the test's time (several seconds on a busy machine).
+  test.describe.configure({ timeout: 90_000 });
 
-  test('分步填写、带照片提交、得到查询码、查询并回复', async ({ page, baseURL }) => {
+  test('分步填写、带照片提交、得到查询码、查询并回复', async ({ page, baseURL, server }) => {
     const watch = watchPage(page, baseURL!);
     const photo = await phonePhoto();
     await page.goto('/report/');
@@ -101,7 +104,7 @@ test.describe('举报（手机，开 JavaScript）', () => {
     expect(await page.context().cookies()).toEqual([]);
     watch.expectClean();
 
-    await departmentReplies(receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
+    await departmentReplies(server.dataDir, receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
     await followUp(page, receipt);
     // With JavaScript the reply form is checked before anything is sent.
     await page.getByRole('button', { name: '发送' }).click();
@@ -111,9 +114,10 @@ test.describe('举报（手机，开 JavaScript）', () => {
 });
 
 test.describe('举报（手机，不开 JavaScript）', () => {
-  test.use({ viewport: PHONE, javaScriptEnabled: false });
+  test.use({ viewport: PHONE, javaScriptEnabled: false, isolated: true });
+  test.describe.configure({ timeout: 90_000 });
 
-  test('普通表单提交、服务器回执页面、查询并回复', async ({ page, baseURL }) => {
+  test('普通表单提交、服务器回执页面、查询并回复', async ({ page, baseURL, server }) => {
     const watch = watchPage(page, baseURL!);
     const photo = await phonePhoto();
     await page.goto('/report/');
@@ -132,9 +136,14 @@ test.describe('举报（手机，不开 JavaScript）', () => {
     expect(new URL(page.url()).pathname).toBe('/report/view/');
     watch.expectClean();
 
-    await departmentReplies(receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
+    await departmentReplies(server.dataDir, receipt, '您好，收到举报。请问堵塞的是哪一个出口？');
     await followUp(page, receipt);
   });
+
+});
+
+test.describe('查询（手机，不开 JavaScript）', () => {
+  test.use({ viewport: PHONE, javaScriptEnabled: false });
 
   test('错误的查询码得到同样形式的回答', async ({ page }) => {
     await page.goto('/report/status/');

@@ -6,7 +6,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { QUICK_EXIT_URL } from '../../config/reporting.ts';
 import { PHONE } from './helpers.ts';
 

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { PHONE } from './helpers.ts';
 
 /** One page of every type a resident meets (issue 13: 390×844 at 特大 + 高对比度). */

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { OFF_TOPIC_QUESTIONS, SENTENCE_QUESTIONS } from '../search-questions.ts';
 import { PHONE } from './helpers.ts';
 

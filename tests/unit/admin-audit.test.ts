@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../../api/services/admin/audit.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
+import { scriptNode } from './report-fixtures.ts';
 
 async function usedApp() {
   const t = makeApp({ fastReceipts: true });
@@ -15,7 +16,7 @@ async function usedApp() {
 }
 
 function cli(dataDir: string) {
-  return spawnSync(process.execPath, ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+  return spawnSync(scriptNode(), ['scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
 }
 
 describe('audit chain', () => {

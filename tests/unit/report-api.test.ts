@@ -253,12 +253,19 @@ describe('查询、留言和奖励', () => {
       await lookup(t, r);
       return performance.now() - start;
     };
-    const right = await time(body.receipt);
-    const wrong = await time('98765432109876543210');
-    const malformed = await time('42');
-    for (const d of [right, wrong, malformed]) expect(d).toBeGreaterThanOrEqual(295);
-    expect(Math.abs(right - wrong)).toBeLessThan(120);
-    expect(Math.abs(right - malformed)).toBeLessThan(120);
+    // Several interleaved tries and their medians: one slow try on a busy machine must not decide it.
+    const tries: Record<'right' | 'wrong' | 'malformed', number[]> = { right: [], wrong: [], malformed: [] };
+    for (let i = 0; i < 5; i++) {
+      tries.right.push(await time(body.receipt));
+      tries.wrong.push(await time('98765432109876543210'));
+      tries.malformed.push(await time('42'));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Every single answer waits for the floor, whatever the code.
+    for (const d of [...tries.right, ...tries.wrong, ...tries.malformed]) expect(d).toBeGreaterThanOrEqual(295);
+    const right = median(tries.right);
+    expect(Math.abs(right - median(tries.wrong)), JSON.stringify(tries)).toBeLessThan(150);
+    expect(Math.abs(right - median(tries.malformed)), JSON.stringify(tries)).toBeLessThan(150);
   });
 });
 

@@ -1,9 +1,9 @@
 /** Shared fixtures for the report tests: an app on a temporary DATA_DIR, forms and photos. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { createApp, type AppDeps } from '../../api/app.ts';
 import { dbFile, openDb, type Db } from '../../api/db/client.ts';
@@ -86,6 +86,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A Node that runs the TypeScript sources directly (≥ 22.12). Vitest may itself run on the system
+ * Node 20 (`node node_modules/vitest/vitest.mjs`, an editor plugin); the npm package "node" is then used.
+ */
+export function scriptNode(): string {
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  const local = resolve('node_modules/node/bin/node');
+  return (major > 22 || (major === 22 && minor >= 12)) || !existsSync(local) ? process.execPath : local;
+}
+
 export interface RunningServer {
   proc: ChildProcess;
   port: number;
@@ -96,7 +106,7 @@ export interface RunningServer {
 /** Starts the real server process (api/server.ts) and waits until /api/health answers. */
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['api/server.ts'], {
+  const proc = spawn(scriptNode(), ['api/server.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: join(dataDir, 'no-site'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,7 +114,8 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  // Generous: on a loaded 2-core machine a cold start (TypeScript, migrations, keys) can take many seconds.
+  const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`server exited:\n${out}`);
     try {

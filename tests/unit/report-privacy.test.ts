@@ -1,6 +1,6 @@
 // The privacy guarantees, against the real server process: nothing about the client (address, user
 // agent) reaches the database, the files or the server's output, and reporter routes set no cookie.
-import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdtempSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ const CLIENT_ADDRESS = '127.0.0.77';
 const USER_AGENT = 'PrivacyProbe/9.9 (Linux; Android 14; UA-CANARY-7731)';
 const FORWARDED_FOR = '198.51.100.23';
 const SECRET_TEXT = '车间主任说不许报，隐患原文CANARY-TEXT-9034';
+/** The receipt as the receipt page shows it: groups of four digits. */
+const formatReceiptForHumans = (r: string) => r.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 /** A request from CLIENT_ADDRESS with an identifying user agent and proxy headers. */
 function send(server: RunningServer, path: string, body: Buffer, contentType: string, accept = 'application/json'): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
@@ -64,6 +66,25 @@ async function multipart(fields: Record<string, string>, file?: { name: string; 
   return { body: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type')! };
 }
 
+/** Every regular file below `dir`, at any depth (a log file or a cache anywhere in DATA_DIR counts). */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? allFiles(path) : e.isFile() ? [path] : [];
+  });
+}
+
+/** Where each needle shows up in the given bytes: as UTF-8, UTF-16 or hex. */
+function leaks(needles: string[], where: string, bytes: Buffer): string[] {
+  const found: string[] = [];
+  for (const needle of needles) {
+    for (const [how, form] of [['UTF-8', Buffer.from(needle)], ['UTF-16', Buffer.from(needle, 'utf16le')], ['hex', Buffer.from(Buffer.from(needle).toString('hex'))]] as const) {
+      if (bytes.includes(form)) found.push(`${needle}（${how}）出现在 ${where}`);
+    }
+  }
+  return found;
+}
+
 describe('隐私：真实服务进程', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'report-privacy-'));
   let server: RunningServer;
@@ -103,22 +124,27 @@ describe('隐私：真实服务进程', () => {
     expect((await send(server, '/api/reports', bad.body, bad.type)).status).toBe(400);
     expect((await send(server, '/api/reports', Buffer.from('--x\r\nbroken'), 'multipart/form-data; boundary=x')).status).toBe(400);
 
-    // Stop gracefully so the WAL is checkpointed into app.db, then read every byte the server left.
+    // While the server still runs, the WAL holds the new pages: read every file below DATA_DIR now…
+    const running = allFiles(dataDir).map((file) => ({ file, bytes: readFileSync(file) }));
+    expect(running.map((f) => f.file.slice(dataDir.length))).toContain('/app.db-wal');
+    // …then stop gracefully (the WAL is checkpointed into app.db) and read everything again.
     server.proc.kill('SIGTERM');
     await new Promise((r) => server.proc.once('exit', r));
     const output = server.output();
-    const dataFiles = [...readdirSync(dataDir).filter((f) => f.startsWith('app.db')).map((f) => join(dataDir, f)), ...readdirSync(join(dataDir, 'files')).map((f) => join(dataDir, 'files', f))];
-    expect(dataFiles.length).toBeGreaterThanOrEqual(2);
-    const identifying = [CLIENT_ADDRESS, USER_AGENT, 'UA-CANARY-7731', 'PrivacyProbe', FORWARDED_FOR, receipt];
-    const content = [SECRET_TEXT, 'CANARY-TEXT-9034', '孙七CANARY', '13700001111', 'IMG_CANARY', 'CANARY-REPLY', 'SERIAL-CANARY-4711', 'CanaryMake', VALID_FIELDS.place];
-    for (const needle of identifying) expect(output, `服务器输出里有 ${needle}`).not.toContain(needle);
-    for (const needle of [...identifying, ...content]) {
-      for (const file of dataFiles) {
-        const bytes = readFileSync(file);
-        expect(bytes.includes(Buffer.from(needle)), `${needle} 出现在 ${file}`).toBe(false);
-        // Also as UTF-16 and hex, in case a driver stored it differently.
-        expect(bytes.includes(Buffer.from(needle, 'utf16le')), `${needle}（UTF-16）出现在 ${file}`).toBe(false);
-      }
-    }
+    const stopped = allFiles(dataDir).map((file) => ({ file, bytes: readFileSync(file) }));
+    expect(stopped.length).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(dataDir, 'files'))).toBe(true);
+    expect(statSync(join(dataDir, 'app.db')).size).toBeGreaterThan(0);
+
+    const identifying = [CLIENT_ADDRESS, USER_AGENT, 'UA-CANARY-7731', 'PrivacyProbe', FORWARDED_FOR, receipt, formatReceiptForHumans(receipt)];
+    const content = [SECRET_TEXT, 'CANARY-TEXT-9034', '孙七CANARY', '13700001111', 'IMG_CANARY', 'CANARY-REPLY', VALID_FIELDS.place, VALID_FIELDS.description];
+    const exif = ['SERIAL-CANARY-4711', 'CanaryMake', 'CanaryModel X1', 'OwnerCanary', 'CopyCanary', 'OwnerNameCanary', '2026:11:01 08:00:00'];
+    const everything = [...identifying, ...content, ...exif];
+    const found = [
+      ...leaks(everything, '服务器输出（stdout/stderr）', Buffer.from(output)),
+      ...running.flatMap((f) => leaks(everything, `${f.file}（运行中）`, f.bytes)),
+      ...stopped.flatMap((f) => leaks(everything, `${f.file}（停止后）`, f.bytes)),
+    ];
+    expect(found, '不该出现的内容').toEqual([]);
   }, 60_000);
 });
