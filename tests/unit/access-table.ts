@@ -57,6 +57,15 @@ export const ACCESS_TABLE: Record<string, Access> = {
   'POST /api/reports/lookup': 'public',
   'POST /api/reports/messages': 'public',
   'POST /report/status/': 'public',
+  // Same-origin check on reporter POSTs (issue 10): wraps the routes above.
+  'ALL /api/reports': 'middleware',
+  'ALL /api/reports/*': 'middleware',
+  // The single-use view a no-JS lookup or submission redirects to (the token is the only credential).
+  'GET /report/view/': 'public',
+
+  // ---- Public: search (server-rendered, works without JavaScript) ----------------------------
+  'GET /search': 'public',
+  'GET /search/': 'public',
 
   // ---- Back office: login and own account ----------------------------------------------------
   'GET /admin/login': 'public',
@@ -84,6 +93,48 @@ export const ACCESS_TABLE: Record<string, Access> = {
   // 奖励决定: 主管领导 only.
   'POST /api/admin/reports/:id/reward/calculate': ['supervisor'],
   'POST /api/admin/reports/:id/reward': ['supervisor'],
+  // 案件页的打印按钮（转办单、回复函）、内部记录、工作材料: whoever can open the case.
+  'GET /admin/cases/:id/slip': CASE_CONTENT,
+  'GET /admin/cases/:id/reply': CASE_CONTENT,
+  'POST /api/admin/reports/:id/notes': CASE_CONTENT,
+  'POST /api/admin/reports/:id/files': CASE_CONTENT,
+  // PDF attachments as page images, and the original only after the warning: whoever can open the case.
+  'GET /admin/cases/:id/files/:fileId': CASE_CONTENT,
+  'GET /api/admin/reports/:id/files/:fileId/pages/:page': CASE_CONTENT,
+  'GET /admin/cases/:id/files/:fileId/original': CASE_CONTENT,
+  'POST /api/admin/reports/:id/files/:fileId/original': CASE_CONTENT,
+
+  // ---- 月度统计: 受理员、主管领导、审计员 (README) ------------------------------------------------
+  'GET /admin/stats/': ['intake', 'supervisor', 'auditor'],
+  'GET /api/admin/stats.csv': ['intake', 'supervisor', 'auditor'],
+  'GET /api/admin/stats/monthly': ['intake', 'supervisor', 'auditor'],
+  // Figures by channel without content, like the monthly statistics.
+  'GET /api/admin/channels/stats': ['intake', 'supervisor', 'auditor'],
+
+  // ---- 多渠道受理: 录入来电来信 and 12345 工单 — 受理员和主管领导 (README) --------------------------
+  'GET /admin/intake/': ['intake', 'supervisor'],
+  'POST /api/admin/intake': ['intake', 'supervisor'],
+  'GET /admin/hotline/': ['intake', 'supervisor'],
+  'POST /api/admin/hotline/import': ['intake', 'supervisor'],
+  'ALL /api/admin/hotline/import': 'middleware',
+  'GET /api/admin/hotline/results.csv': ['intake', 'supervisor'],
+  'GET /api/admin/hotline/results.json': ['intake', 'supervisor'],
+
+  // ---- 密钥授权: holders of a key (受理员、办理人员、主管领导、身份保管人) approve or refuse ----------
+  'GET /admin/keys/': ['intake', 'handler', 'supervisor', 'custodian'],
+  'GET /api/admin/key-requests': ['intake', 'handler', 'supervisor', 'custodian'],
+  'POST /api/admin/key-requests/:id/approve': ['intake', 'handler', 'supervisor', 'custodian'],
+  'POST /api/admin/key-requests/:id/refuse': ['intake', 'handler', 'supervisor', 'custodian'],
+
+  // ---- 办理提醒: everyone sets their own ("我的提醒"); the administrator runs "提醒发送情况" -------
+  'GET /admin/notifications/me': EVERY_STAFF,
+  'POST /api/admin/notifications/me': EVERY_STAFF,
+  'GET /admin/notifications/': ['admin'],
+  'GET /api/admin/notifications/deliveries': ['admin'],
+  'POST /api/admin/notifications/webhooks': ['admin'],
+  'POST /api/admin/notifications/webhooks/delete': ['admin'],
+  'POST /api/admin/notifications/test': ['admin'],
+  'POST /api/admin/notifications/deliveries/:id/retry': ['admin'],
 
   // ---- Sealed identity: 办理人员 asks, 身份保管人 decides, the requester views once -----------
   'POST /api/admin/reports/:id/identity-requests': ['handler', 'supervisor'],
@@ -95,12 +146,19 @@ export const ACCESS_TABLE: Record<string, Access> = {
   // ---- Audit log: 审计员 and 系统管理员 -------------------------------------------------------
   'GET /admin/audit/': ['auditor', 'admin'],
   'GET /api/admin/audit': ['auditor', 'admin'],
+  'GET /api/admin/audit.csv': ['auditor', 'admin'],
 
   // ---- 系统管理员: accounts, deadlines and retention settings, purge --------------------------
   'GET /admin/staff/': ['admin'],
   'GET /api/admin/staff': ['admin'],
   'POST /api/admin/staff': ['admin'],
   'POST /api/admin/staff/:id/deactivate': ['admin'],
+  // 重置密码、重新发放验证码、解锁、停用（先确认）/ 恢复: 系统管理员 (README).
+  'GET /admin/staff/:id/confirm': ['admin'],
+  'POST /api/admin/staff/:id/reactivate': ['admin'],
+  'POST /api/admin/staff/:id/unlock': ['admin'],
+  'POST /api/admin/staff/:id/reset-password': ['admin'],
+  'POST /api/admin/staff/:id/reissue-authenticator': ['admin'],
   'GET /admin/settings/': ['admin'],
   'POST /api/admin/settings': ['admin'],
   'POST /api/admin/retention/run': ['admin'],
