@@ -89,7 +89,7 @@ describe('附件：文件名、EXIF 标签、拒绝的说明', () => {
   it('PDF 原样保存并标明可能有隐藏信息；图片的输出格式和"已清除"列表', async () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF');
     const kept = await cleanAttachment(file(pdf, 'a.pdf'), 0);
-    expect(kept).toMatchObject({ name: 'a.pdf', mime: 'application/pdf', kind: 'pdf', removed: [], metadataMayRemain: true });
+    expect(kept).toMatchObject({ name: '附件1.pdf', mime: 'application/pdf', kind: 'pdf', removed: [], metadataMayRemain: true });
     expect(kept.data.equals(pdf)).toBe(true);
     const base = () => sharp({ create: { width: 40, height: 20, channels: 3, background: '#123456' } });
     const icc = await base().jpeg().withIccProfile('p3').toBuffer();
@@ -115,7 +115,7 @@ describe('附件：文件名、EXIF 标签、拒绝的说明', () => {
     expect(isEmptyFilePart(new File([], 'named.jpg'))).toBe(false);
     expect(isEmptyFilePart(new File(['x'], ''))).toBe(false);
     expect(isEmptyFilePart('text')).toBe(false);
-    expect((await cleanAll([file(pdf, '1.pdf'), file(pdf, '2.pdf')])).map((c) => c.name)).toEqual(['1.pdf', '2.pdf']);
+    expect((await cleanAll([file(pdf, '1.pdf'), file(pdf, '2.pdf')])).map((c) => c.name)).toEqual(['附件1.pdf', '附件2.pdf']);
   });
 });
 
@@ -158,7 +158,7 @@ describe('日期、暂存和清理', () => {
     const staged = await stageFiles(t.deps.store, pub, cleaned.slice(0, 1));
     expect(staged).toHaveLength(1);
     const meta = openJson<{ key: string; name: string; size: number }>(unlockWithRecoveryKey(t.db, t.recoveryKey).intakePrivateKey, staged[0]!.sealedMeta);
-    expect(meta).toMatchObject({ name: 'a.pdf', size: cleaned[0]!.data.length });
+    expect(meta).toMatchObject({ name: '附件1.pdf', size: cleaned[0]!.data.length });
     expect(Buffer.from(meta.key, 'base64')).toHaveLength(32);
     discardStaged({ ...t.deps.store, remove: () => { throw new Error('gone'); } }, staged);
     discardStaged(t.deps.store, staged);
@@ -201,7 +201,7 @@ describe('受理和举报人这一侧', () => {
   it('查询码：格式宽松，错一位、空、非文字都打不开；看到的内容完整', async () => {
     const t = makeApp({ fastReceipts: true });
     const { receipt, attachments } = await fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')]);
-    expect(attachments).toEqual([{ name: 'a.pdf', kind: 'pdf', type: 'PDF 文档', size: 14, removed: [], metadata_may_remain: true }]);
+    expect(attachments).toEqual([{ name: '附件1.pdf', kind: 'pdf', type: 'PDF 文档', size: 14, removed: [], metadata_may_remain: true }]);
     expect(await openByReceipt(t.deps, receipt.replace(/(\d{4})(?=\d)/g, '$1 '))).not.toBeNull();
     const wrong = receipt.slice(0, 19) + String((Number(receipt[19]) + 1) % 10);
     for (const bad of [wrong, '', 42, null, receipt.slice(1)]) expect(await openByReceipt(t.deps, bad), String(bad)).toBeNull();
