@@ -24,7 +24,8 @@ describe('审计链细节', () => {
   it('每种审计动作都有中文名称', () => {
     const entries = Object.entries(AUDIT_ACTIONS);
     expect(entries.length).toBeGreaterThanOrEqual(22);
-    for (const [code, label] of entries) expect(label, code).toMatch(/^[\u4e00-\u9fff（）A-Z ]+$/);
+    // Chinese words (with Chinese punctuation, digits, upper-case abbreviations such as PDF or CSV), never an English key.
+    for (const [code, label] of entries) expect(label, code).toMatch(/^(?=.*[\u4e00-\u9fff])[^a-z]+$/);
     expect(AUDIT_ACTIONS['login.ok']).toBe('登录');
     expect(AUDIT_ACTIONS['retention.purged']).toBe('到期清除附件和身份');
   });
