@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { expect, serverNode, test, type E2eServer } from './fixtures.ts';
 import { type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
-import { PHONE, watchPage } from './helpers.ts';
+import { PHONE, replaceInitialPassword, watchPage } from './helpers.ts';
 
 async function axeViolations(page: Page): Promise<string[]> {
   const { default: AxeBuilder } = await import('@axe-core/playwright');
@@ -43,12 +43,7 @@ async function staffContext(browser: Browser, server: E2eServer, username: strin
   // and ends the session. The first holder of each key then gets it with the recovery key on the
   // server's command line (two-person rule), and the owner logs in again with the new password.
   if (page.url().endsWith('/admin/password')) {
-    await page.getByLabel('当前密码').fill(PASSWORD);
-    await page.getByLabel('新密码（至少 12 位）').fill(`${PASSWORD}-own`);
-    await page.getByRole('button', { name: '修改密码' }).click();
-    await expect(page.getByText('请用新密码和动态验证码重新登录')).toBeVisible();
-    const grant = spawnSync(serverNode(), ['scripts/keys-grant.ts', username], { env: { ...process.env, DATA_DIR: server.dataDir, RECOVERY_KEY: server.recoveryKey }, encoding: 'utf8' });
-    expect(grant.status, grant.stderr).toBe(0);
+    await replaceInitialPassword(page, { username, password: PASSWORD, newPassword: `${PASSWORD}-own`, dataDir: server.dataDir, recoveryKey: server.recoveryKey });
     await page.getByLabel('登录名').fill(username);
     await page.getByLabel('密码', { exact: true }).fill(`${PASSWORD}-own`);
     await page.getByLabel(/动态验证码/).fill(code(secret, 1));

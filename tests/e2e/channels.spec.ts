@@ -15,6 +15,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { simpleParser } from 'mailparser';
 import { Secret, TOTP } from 'otpauth';
 import sharp from 'sharp';
+import { replaceInitialPassword } from './helpers.ts';
 import { SMTPServer } from 'smtp-server';
 
 const base = Number(process.env.E2E_PORT ?? 4399);
@@ -141,13 +142,8 @@ async function loginPage(page: Page, username: string): Promise<void> {
   // ends); the first holder of each key gets it with the recovery key on the command line (two-person
   // rule); then the owner logs in again — as in admin.spec.ts.
   if (page.url().endsWith('/admin/password')) {
-    await page.getByLabel('当前密码').fill(PASSWORD);
-    await page.getByLabel('新密码（至少 12 位）').fill(`${PASSWORD}-own`);
-    await page.getByRole('button', { name: '修改密码' }).click();
-    await expect(page.getByText('请用新密码和动态验证码重新登录')).toBeVisible();
+    await replaceInitialPassword(page, { username, password: PASSWORD, newPassword: `${PASSWORD}-own`, dataDir, recoveryKey });
     ownPassword.add(username);
-    const grant = spawnSync(process.execPath, ['scripts/keys-grant.ts', username], { env: { ...process.env, DATA_DIR: dataDir, RECOVERY_KEY: recoveryKey }, encoding: 'utf8' });
-    expect(grant.status, grant.stderr).toBe(0);
     await page.getByLabel('登录名').fill(username);
     await page.getByLabel('密码', { exact: true }).fill(`${PASSWORD}-own`);
     await page.getByLabel(/动态验证码/).fill(code(secrets[username]!, 1));

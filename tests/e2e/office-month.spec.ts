@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import sharp from 'sharp';
+import { replaceInitialPassword } from './helpers.ts';
 
 // Its own server on the test clock, beside the per-worker e2e servers (E2E_PORT+1…+4, tests/e2e/fixtures.ts); OFFICE_E2E_PORT to choose another port.
 const PORT = Number(process.env.OFFICE_E2E_PORT ?? Number(process.env.E2E_PORT ?? 4399) + 5);
@@ -86,14 +87,15 @@ async function staffPage(browser: Browser, username: string, secret: string, hol
   // session ends); the role's keys then come from a key holder — here the recovery key on the server's
   // command line (npm run keys:grant), on the same test clock — and the clerk logs in again.
   if (page.url().endsWith('/admin/password')) {
-    await page.getByLabel('当前密码').fill(PASSWORD);
-    await page.getByLabel('新密码（至少 12 位）').fill(`${PASSWORD}-own`);
-    await page.getByRole('button', { name: '修改密码' }).click();
-    await expect(page.getByText('请用新密码和动态验证码重新登录')).toBeVisible();
-    if (holdsKeys) {
-      const grant = spawnSync(process.execPath, ['scripts/keys-grant.ts', username], { env: { ...process.env, DATA_DIR: dataDir, RECOVERY_KEY: recoveryKey, TEST_CLOCK: '1', NOW: `${currentDay}T09:00:00+08:00` }, encoding: 'utf8' });
-      expect(grant.status, grant.stderr).toBe(0);
-    }
+    await replaceInitialPassword(page, {
+      username,
+      password: PASSWORD,
+      newPassword: `${PASSWORD}-own`,
+      dataDir,
+      recoveryKey,
+      grantKeys: holdsKeys,
+      env: { TEST_CLOCK: '1', NOW: `${currentDay}T09:00:00+08:00` },
+    });
     await page.getByLabel('登录名').fill(username);
     await page.getByLabel('密码', { exact: true }).fill(`${PASSWORD}-own`);
     await page.getByLabel('动态验证码（6 位数字）').fill(code(secret, 1));
