@@ -29,7 +29,7 @@ const CLAIM = { gps: '拍摄位置（GPS）', xmp: /^XMP/, iptc: /^IPTC/, exif: 
  * Known understatements (the reply names less than was removed; nothing false is said): libvips does
  * not expose a TIFF's own EXIF/GPS tags as EXIF, so intake does not name them although they are gone.
  */
-const UNDERSTATED: Record<string, (keyof typeof CLAIM)[]> = { 'image/tiff': ['gps', 'exif'] };
+const UNDERSTATED: Record<string, (keyof typeof CLAIM)[]> = {};
 const claims = (removed: string[], kind: keyof typeof CLAIM) => removed.some((r) => (typeof CLAIM[kind] === 'string' ? r === CLAIM[kind] : (CLAIM[kind] as RegExp).test(r)));
 
 describe('附件元数据：每种接受的图片格式，解密后用独立解析器检查', () => {

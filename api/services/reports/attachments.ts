@@ -124,8 +124,11 @@ export async function cleanAttachment(file: File, index: number): Promise<CleanA
     const image = sharp(input, { failOn: 'error', limitInputPixels: 100_000_000, animated: mime === 'image/gif', sequentialRead: true });
     const meta = await image.metadata();
     const removed = new Set<string>();
-    if (meta.exif) {
-      for (const l of exifTagLabels(meta.exif)) removed.add(l);
+    // A TIFF is itself an EXIF-style structure and libvips keeps the file's own IFD0 (with its GPS and
+    // EXIF pointers) out of `exif`: read the tags from the file, so the reporter is told what went.
+    const exifLabels = meta.exif ? exifTagLabels(meta.exif) : mime === 'image/tiff' ? exifTagLabels(input) : [];
+    if (meta.exif || exifLabels.length) {
+      for (const l of exifLabels) removed.add(l);
       removed.add('其他 EXIF 拍摄信息');
     }
     if (meta.xmp) removed.add('XMP 附加信息（可能含位置、作者、编辑软件）');
