@@ -39,7 +39,7 @@ export const MODULES = {
     title: '举报受理、附件、补充留言（api/services/reports/）',
     mutate: ['api/services/reports/intake.ts', 'api/services/reports/attachments.ts', 'api/services/reports/follow-up.ts', 'api/services/reports/shared.ts'],
     // report-api.test.ts (41 s, 400 ms lookup floors) is left out for time; its checks run in npm test.
-    tests: ['mutation-reports', 'mutation-reports-2', 'report-metadata', 'report-durability'],
+    tests: ['mutation-reports', 'mutation-reports-2', 'mutation-reports-3', 'report-metadata', 'report-durability'],
   },
 };
 

@@ -95,7 +95,7 @@ describe('告诉举报人清除了哪些 EXIF 信息', () => {
 
   it('只说真有的标签：目录之后的数据和普通标签的值不当作标签', () => {
     // The 4 bytes after IFD0's single entry (the next-IFD offset) read like a GPS tag id if misparsed.
-    const block = tiffLE([[[0x010f, 0]]]);
+    const block = tiffLE([[[0x010f, 0]]], Buffer.alloc(12));
     block.writeUInt32LE(0x8825, 8 + 2 + 12);
     expect(exifTagLabels(block)).toEqual(['设备品牌']);
     // A Make tag whose value offset points at bytes that look like a directory with a GPS entry.
