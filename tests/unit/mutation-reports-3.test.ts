@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { cleanAttachment } from '../../api/services/reports/attachments.ts';
+import { cleanAttachment, exifTagLabels } from '../../api/services/reports/attachments.ts';
 import { addReporterMessage, lookupReport } from '../../api/services/reports/follow-up.ts';
 import { fileReport } from '../../api/services/reports/intake.ts';
 import { addDays, dayOf } from '../../api/services/reports/shared.ts';
@@ -91,5 +91,24 @@ describe('视频和 PNG 注释', () => {
     const cleaned = await cleanAttachment(file(withText, 'c.png'), 0);
     expect(cleaned.removed).toContain('图片注释');
     expect(cleaned.data.includes(Buffer.from('张三', 'utf8'))).toBe(false);
+  });
+});
+
+describe('EXIF 数据里出现 "Exif" 字样', () => {
+  it('只有开头的 "Exif" 前缀才跳过；标签数据里的 "Exif\\0\\0" 不会让 GPS 漏报', () => {
+    // IFD0 with GPS and Make; the bytes after the directory (a tag's text) contain "Exif\0\0".
+    const block = Buffer.alloc(8 + 2 + 24 + 4);
+    block.write('II', 0, 'latin1');
+    block.writeUInt16LE(42, 2);
+    block.writeUInt32LE(8, 4);
+    block.writeUInt16LE(2, 8);
+    block.writeUInt16LE(0x8825, 10);
+    block.writeUInt16LE(0x010f, 22);
+    const text = Buffer.concat([block, Buffer.from('Exif\0\0 written by a phone app', 'latin1')]);
+    expect(exifTagLabels(text).sort()).toEqual(['拍摄位置（GPS）', '设备品牌'].sort());
+    // "Exif\0\0" at byte 16 (inside the first entry's count and value): still not a prefix.
+    const at16 = Buffer.from(block);
+    at16.write('Exif\0\0', 16, 'latin1');
+    expect(exifTagLabels(at16).sort()).toEqual(['拍摄位置（GPS）', '设备品牌'].sort());
   });
 });
