@@ -153,6 +153,7 @@ describe('附件的大小、类型和存下的格式', () => {
     for (const [input, mime, format] of cases) {
       const out = await cleanAttachment(file(input, 'x'), 0);
       expect(out.mime, format).toBe(mime);
+      expect(out.name, format).toBe(`附件1.${{ 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/jpeg': 'jpg' }[mime]}`);
       expect((await sharp(out.data).metadata()).format, mime).toBe(format);
     }
   });
