@@ -1,5 +1,7 @@
 /** Back-office page fixtures: form posts as the pages send them (urlencoded or multipart, CSRF field, Origin). */
+import { sql } from 'drizzle-orm';
 import { onTestFinished } from 'vitest';
+import { rows as dbRows } from '../../api/db/client.ts';
 import { ORIGIN, type StaffLogin } from './admin-fixtures.ts';
 import type { TestApp } from './report-fixtures.ts';
 
@@ -33,7 +35,9 @@ export function setNow(value: string): void {
   onTestFinished(() => void delete process.env.NOW);
 }
 
-export function auditActions(t: TestApp, reportId?: string): string[] {
-  const rows = reportId ? t.db.$client.prepare('select action from audit_log where report_id = ? order by id').all(reportId) : t.db.$client.prepare('select action from audit_log order by id').all();
-  return rows.map((r) => (r as { action: string }).action);
+export async function auditActions(t: TestApp, reportId?: string): Promise<string[]> {
+  const rows = reportId
+    ? await dbRows<{ action: string }>(t.db, sql`select action from audit_log where report_id = ${reportId} order by id`)
+    : await dbRows<{ action: string }>(t.db, sql`select action from audit_log order by id`);
+  return rows.map((r) => r.action);
 }
