@@ -1,8 +1,9 @@
 /** Back-office fixtures: staff of every role on a test app, logged in through the real login route. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DepartmentCode } from '../../config/departments.ts';
 import type { StaffRole } from '../../config/staff.ts';
 import { decodeRecoveryKey, open, totpCode } from '../../api/crypto/index.ts';
+import { first, row } from '../../api/db/client.ts';
 import { cryptoKeys } from '../../api/db/schema.ts';
 import { createFirstAdmin, createStaff, deptKeyId, ensureDepartmentKey, setPasswordCostForTests } from '../../api/services/admin/staff.ts';
 import { KEY_IDS, unlockWithRecoveryKey } from '../../api/services/keys.ts';
@@ -25,22 +26,22 @@ export interface StaffLogin {
 /** Creates an account directly (keys taken with the recovery key, as the CLI would). */
 export async function addStaff(t: TestApp, username: string, role: StaffRole, department: DepartmentCode | null = null): Promise<{ id: string; totpSecret: string }> {
   const escrow = decodeRecoveryKey(t.recoveryKey)!;
-  const { intakePrivateKey, custodianPrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
+  const { intakePrivateKey, custodianPrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
   const input = { username, displayName: `测试${username}`, role, department, password: PASSWORD };
   if (role === 'admin') {
     const { user, totpSecret } = await createFirstAdmin(t.db, t.deps.keys, input);
     return { id: user.id, totpSecret };
   }
-  const deptKey = (code: DepartmentCode) => {
-    const made = ensureDepartmentKey(t.db, t.deps.keys, code);
+  const deptKey = async (code: DepartmentCode) => {
+    const made = await ensureDepartmentKey(t.db, t.deps.keys, code);
     if (made.newPrivateKey) return made.newPrivateKey;
-    return open(escrow, t.db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).get()!.escrowSealedPrivateKey!);
+    return open(escrow, first(await t.db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).limit(1))!.escrowSealedPrivateKey!);
   };
   const grants =
     role === 'intake' || role === 'supervisor'
       ? [{ keyId: KEY_IDS.intake, privateKey: intakePrivateKey }]
       : role === 'handler'
-        ? [{ keyId: deptKeyId(department!), privateKey: deptKey(department!) }]
+        ? [{ keyId: deptKeyId(department!), privateKey: await deptKey(department!) }]
         : role === 'custodian'
           ? [{ keyId: KEY_IDS.custodian, privateKey: custodianPrivateKey }]
           : [];
@@ -83,8 +84,8 @@ export async function call(t: TestApp, who: StaffLogin | null, method: string, p
 export async function fileReportAs(t: TestApp, fields: Record<string, string> = {}, files: File[] = []): Promise<{ receipt: string; reportId: string }> {
   const { body } = await submit(t.app, reportForm(fields, files));
   const receipt = body.receipt as string;
-  const rows = t.db.$client.prepare('select id from reports order by rowid desc limit 1').get() as { id: string };
-  return { receipt, reportId: rows.id };
+  const last = await row<{ id: string }>(t.db, sql`select id from reports order by rowid desc limit 1`);
+  return { receipt, reportId: last!.id };
 }
 
 export async function lookup(t: TestApp, receipt: string): Promise<any> {
