@@ -5,25 +5,25 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { createApp, type AppDeps } from '../../api/app.ts';
+import { createApp, type AppDeps, type BuiltApp } from '../../api/app.ts';
 import { dbFile, openDb, type Db } from '../../api/db/client.ts';
-import { fileBlobStore } from '../../api/services/blob-store.ts';
-import { ensureInstanceKeys } from '../../api/services/keys.ts';
+import { fileBlobStore, type BlobStore } from '../../api/services/blob-store.ts';
+import { ensureInstanceKeys, type InstanceKeys } from '../../api/services/keys.ts';
 
 export interface TestApp {
-  app: ReturnType<typeof createApp>['app'];
+  app: BuiltApp['app'];
   db: Db;
   dataDir: string;
   recoveryKey: string;
-  deps: { db: Db; store: ReturnType<typeof fileBlobStore>; keys: ReturnType<typeof ensureInstanceKeys> };
+  deps: { db: Db; store: BlobStore; keys: InstanceKeys };
 }
 
-export function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number; fastReceipts?: boolean; edge?: AppDeps['edge'] } = {}): TestApp {
+export async function makeApp(options: { limits?: Record<string, number>; lookupFloorMs?: number; fastReceipts?: boolean; edge?: AppDeps['edge'] } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'report-test-'));
-  const db = openDb(dbFile(dataDir));
+  const db = await openDb(dbFile(dataDir));
   let recoveryKey = '';
-  const keys = ensureInstanceKeys(db, (k) => (recoveryKey = k), options.fastReceipts ? 2 ** 10 : undefined);
-  const { app } = createApp({
+  const keys = await ensureInstanceKeys(db, (k) => (recoveryKey = k), options.fastReceipts ? 2 ** 10 : undefined);
+  const { app } = await createApp({
     db,
     siteDir: join(dataDir, 'no-site'),
     dataDir,
