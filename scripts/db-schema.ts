@@ -41,13 +41,13 @@ export function toPg(src: string): string {
   out = out.replace(/integer\(('[a-z0-9_]+'), \{ mode: 'boolean' \}\)/g, (_m, name: string) => `boolean(${name})`);
   out = out.replace(/integer\(('[a-z0-9_]+')\)\.primaryKey\(\{ autoIncrement: true \}\)/g, (_m, name: string) => `bigint(${name}, { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity()`);
   out = out.replace(/integer\(('[a-z0-9_]+')\)/g, (_m, name: string) => `bigint(${name}, { mode: 'number' })`);
+  for (const bad of ['sqlite', 'blob(', 'integer(', 'real(']) {
+    if (out.includes(bad)) throw new Error(`schema.sqlite.ts uses ${bad}, which scripts/db-schema.ts does not map to PostgreSQL yet`);
+  }
   for (const table of ROWID_TABLES) {
     const re = new RegExp(`pgTable\\(\\s*'${table}',\\s*\\{`);
     if (!re.test(out)) throw new Error(`rowid table ${table} not found`);
     out = out.replace(re, (m) => `${m}\n    /** Insertion order, as SQLite's implicit rowid (see scripts/db-schema.ts). */\n    rowid: bigint('rowid', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),`);
-  }
-  for (const bad of ['sqlite', 'blob(', 'integer(', 'real(']) {
-    if (out.includes(bad)) throw new Error(`schema.sqlite.ts uses ${bad}, which scripts/db-schema.ts does not map to PostgreSQL yet`);
   }
   return HEADER + out;
 }

@@ -585,3 +585,18 @@ export const notifyDeliveries = sqliteTable(
   },
   (t) => [index('notify_deliveries_status_idx').on(t.status, t.nextAttemptAt)],
 );
+
+/**
+ * Encrypted attachment bytes when the API runs on PostgreSQL (issue 16): the same sealed blobs the
+ * SQLite installation keeps as files in DATA_DIR/files, in chunks of at most 1 MiB, written in the
+ * transaction that acknowledges them (api/services/blob-store.ts). Empty on SQLite.
+ */
+export const blobChunks = sqliteTable(
+  'blob_chunks',
+  {
+    name: text('name').notNull(),
+    seq: integer('seq').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.seq] })],
+);

@@ -43,4 +43,5 @@ export const {
   notifyEvents,
   notifyItems,
   notifyDeliveries,
+  blobChunks,
 } = chosen;
