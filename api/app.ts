@@ -69,7 +69,7 @@ export interface BuiltApp {
   shell: PageShell;
 }
 
-export function createApp(deps: AppDeps): BuiltApp {
+export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   const app = new Hono();
   const shell = new PageShell(deps.siteDir);
   const siteRoot = deps.siteDir;
@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.route('/api', healthRoutes(deps.db));
   app.route('/', quizRoutes({ db: deps.db, shell, quiz: { ...deps.quiz, limiter: deps.quiz?.limiter ?? limiter } }));
 
-  const keys = ensureInstanceKeys(deps.db, deps.reporting?.onRecoveryKey);
+  const keys = await ensureInstanceKeys(deps.db, deps.reporting?.onRecoveryKey);
   app.route(
     '/',
     reportRoutes({

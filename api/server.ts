@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { dbFile, openDb } from './db/client.ts';
+import { closeDb, DatabaseStartError, dbFile, openDb, type Db } from './db/client.ts';
 import { ConfigError, parseEnv } from './env.ts';
 import { fileBlobStore } from './services/blob-store.ts';
 import { revokeKeysOutsideRoles } from './services/admin/grants.ts';
@@ -16,7 +16,7 @@ import { parseNotifyEnv, type NotifyConfig } from './services/notify/config.ts';
 import { startNotifier } from './services/notify/index.ts';
 
 /** Starts the one process: static site + API. Used by `npm start` and the e2e tests. */
-export function startServer() {
+export async function startServer() {
   let config;
   let notify: NotifyConfig;
   try {
@@ -30,7 +30,17 @@ export function startServer() {
     throw e;
   }
   mkdirSync(config.dataDir, { recursive: true });
-  const db = openDb(dbFile(config.dataDir));
+  let db: Db;
+  try {
+    db = await openDb(dbFile(config.dataDir));
+  } catch (e) {
+    // Unreachable or too old PostgreSQL, bad pool size: the operator gets one Chinese sentence, no trace.
+    if (e instanceof DatabaseStartError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
   let bank: QuestionBank;
   try {
     bank = QuestionBank.load();
@@ -41,7 +51,7 @@ export function startServer() {
     }
     throw e;
   }
-  const { app } = createApp({
+  const { app } = await createApp({
     db,
     siteDir: config.siteDir,
     dataDir: config.dataDir,
@@ -51,23 +61,26 @@ export function startServer() {
     quiz: { bank, retentionDays: config.quizRetentionDays, attemptsPerDay: config.quizExamAttemptsPerDay, siteUrl: config.siteUrl },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
-  const swept = sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
+  const swept = await sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
   if (swept) console.log(`已清理 ${swept} 个未完成提交留下的临时附件文件。`);
   if (!videoRemuxAvailable()) console.warn('警告：没有找到 ffmpeg（或 /dev/shm），视频附件将原样保存，拍摄位置等信息不会被清除；举报人的回执会如实提示。请安装：apt-get install --no-install-recommends ffmpeg');
   // Two-person rule (issue 10 item 6): keys a role does not need (administrators' old intake and
   // department keys) are taken back at start.
-  const revoked = revokeKeysOutsideRoles(db);
+  const revoked = await revokeKeysOutsideRoles(db);
   if (revoked) console.log(`已收回 ${revoked} 把角色不需要的密钥（系统管理员不再持有能打开举报的密钥），已记入审计日志。`);
   // Retention (issue 7): purge attachments and identities of long-closed cases now and once a day.
-  const runRetention = () => {
-    const purged = purgeExpired(db, fileBlobStore(config.dataDir), 'system');
+  const runRetention = async () => {
+    const purged = await purgeExpired(db, fileBlobStore(config.dataDir), 'system');
     if (purged.cases) console.log(`保存期限到期：已清除 ${purged.cases} 件案件的 ${purged.files} 个附件和 ${purged.identities} 份身份信息。`);
   };
-  runRetention();
-  setInterval(runRetention, 24 * 3600_000).unref();
-  const stopQuizPurge = startQuizPurge(db);
+  await runRetention();
+  setInterval(() => {
+    // A database that is briefly away (PostgreSQL restart) must not stop the site; tomorrow's run catches up.
+    runRetention().catch((e) => console.error('[error] 保存期限清理没有完成，明天会再试：', e));
+  }, 24 * 3600_000).unref();
+  const stopQuizPurge = await startQuizPurge(db);
   // Issue 15: notifications derived from database state, beside the workflow (never inside it).
-  const stopNotifier = startNotifier(db, notify);
+  const stopNotifier = await startNotifier(db, notify);
 
   // Who runs the site must be said on every page (issue 13): remind the operator while it is not.
   const operatorNote = operatorWarning();
@@ -85,8 +98,7 @@ export function startServer() {
     stopQuizPurge();
     stopNotifier();
     server.close(() => {
-      db.$client.close();
-      process.exit(0);
+      closeDb(db).finally(() => process.exit(0));
     });
     // Idle keep-alive connections must not hold the process open.
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
@@ -97,4 +109,4 @@ export function startServer() {
   return server;
 }
 
-if (import.meta.main) startServer();
+if (import.meta.main) await startServer();

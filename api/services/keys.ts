@@ -8,7 +8,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { decodeRecoveryKey, encodeRecoveryKey, generateKeyPair, open, publicKeyFromPrivate, randomBytes, SCRYPT_PARAMS, seal } from '../crypto/index.ts';
-import type { Db } from '../db/client.ts';
+import { first, serialize, type Db } from '../db/client.ts';
 import { appMeta, cryptoKeys } from '../db/schema.ts';
 
 export interface InstanceKeys {
@@ -25,11 +25,11 @@ export const KEY_IDS = { escrow: 'escrow', intake: 'intake', custodian: 'identit
 const RECEIPT_SALT_META = 'receipt_lookup_salt';
 const RECEIPT_SCRYPT_META = 'receipt_scrypt_n';
 
-function load(db: Db): InstanceKeys | null {
-  const rows = db.select().from(cryptoKeys).all();
+async function load(db: Db): Promise<InstanceKeys | null> {
+  const rows = await db.select().from(cryptoKeys);
   const get = (id: string) => rows.find((r) => r.id === id)?.publicKey;
-  const salt = db.select().from(appMeta).where(eq(appMeta.key, RECEIPT_SALT_META)).get();
-  const cost = db.select().from(appMeta).where(eq(appMeta.key, RECEIPT_SCRYPT_META)).get();
+  const salt = first(await db.select().from(appMeta).where(eq(appMeta.key, RECEIPT_SALT_META)).limit(1));
+  const cost = first(await db.select().from(appMeta).where(eq(appMeta.key, RECEIPT_SCRYPT_META)).limit(1));
   const intake = get(KEY_IDS.intake);
   const custodian = get(KEY_IDS.custodian);
   const escrow = get(KEY_IDS.escrow);
@@ -59,38 +59,46 @@ export function printRecoveryKey(recoveryKey: string): void {
  * Returns the instance keys, creating them on first start. The recovery key is shown before the
  * keys are committed: if the process dies in between, the next start makes (and shows) a new one,
  * so a committed escrow key always had its recovery key shown.
+ *
+ * Several processes may start at once on one PostgreSQL database: creation runs under a named lock
+ * and looks again inside it, so the first process's keys stand and the others use them (and show no
+ * recovery key of their own). The key is shown inside the transaction, after that second look; if
+ * PostgreSQL re-runs the body, the same key is shown again, never a different one.
  */
-export function ensureInstanceKeys(
+export async function ensureInstanceKeys(
   db: Db,
   onRecoveryKey: (recoveryKey: string) => void = printRecoveryKey,
   /** Only tests lower this, to run thousands of requests quickly. */
   receiptScryptN: number = SCRYPT_PARAMS.N,
-): InstanceKeys {
-  const existing = load(db);
+): Promise<InstanceKeys> {
+  const existing = await load(db);
   if (existing) return existing;
   const escrow = generateKeyPair();
   const intake = generateKeyPair();
   const custodian = generateKeyPair();
   const salt = randomBytes(16);
   const now = new Date().toISOString();
-  onRecoveryKey(encodeRecoveryKey(escrow.privateKey));
-  db.transaction((tx) => {
-    tx.delete(cryptoKeys).run();
-    tx.insert(cryptoKeys)
+  const recoveryKey = encodeRecoveryKey(escrow.privateKey);
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'instance_keys');
+    if (await load(tx)) return; // another process made them meanwhile
+    onRecoveryKey(recoveryKey);
+    await tx.delete(cryptoKeys);
+    await tx
+      .insert(cryptoKeys)
       .values([
         { id: KEY_IDS.escrow, publicKey: escrow.publicKey, escrowSealedPrivateKey: null, createdAt: now },
         { id: KEY_IDS.intake, publicKey: intake.publicKey, escrowSealedPrivateKey: seal(escrow.publicKey, intake.privateKey), createdAt: now },
         { id: KEY_IDS.custodian, publicKey: custodian.publicKey, escrowSealedPrivateKey: seal(escrow.publicKey, custodian.privateKey), createdAt: now },
-      ])
-      .run();
+      ]);
     for (const [key, value] of [
       [RECEIPT_SALT_META, salt.toString('base64')],
       [RECEIPT_SCRYPT_META, String(receiptScryptN)],
     ] as const) {
-      tx.insert(appMeta).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } }).run();
+      await tx.insert(appMeta).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } });
     }
   });
-  return load(db)!;
+  return (await load(db))!;
 }
 
 export class RecoveryKeyError extends Error {
@@ -101,10 +109,10 @@ export class RecoveryKeyError extends Error {
  * With the printed recovery key, opens the intake and identity-custodian private keys — the step an
  * administrator takes to re-grant them to a new staff key after lost passwords (see README).
  */
-export function unlockWithRecoveryKey(db: Db, recoveryKeyText: string): { intakePrivateKey: Buffer; custodianPrivateKey: Buffer } {
+export async function unlockWithRecoveryKey(db: Db, recoveryKeyText: string): Promise<{ intakePrivateKey: Buffer; custodianPrivateKey: Buffer }> {
   const escrowPrivate = decodeRecoveryKey(recoveryKeyText);
   if (!escrowPrivate) throw new RecoveryKeyError('恢复密钥格式不正确或有抄写错误（校验失败）。');
-  const rows = db.select().from(cryptoKeys).all();
+  const rows = await db.select().from(cryptoKeys);
   const escrow = rows.find((r) => r.id === KEY_IDS.escrow);
   if (!escrow || !publicKeyFromPrivate(escrowPrivate).equals(escrow.publicKey)) {
     throw new RecoveryKeyError('这个恢复密钥不属于本系统的数据。');

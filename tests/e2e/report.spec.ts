@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures.ts';
 import { type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { dbFile, openDb } from '../../api/db/client.ts';
+import { closeDb, dbFile, openDb } from '../../api/db/client.ts';
 import { ensureInstanceKeys } from '../../api/services/keys.ts';
 import { openByReceipt } from '../../api/services/reports/follow-up.ts';
 import { postDepartmentMessage } from '../../api/services/reports/workflow.ts';
@@ -22,16 +22,16 @@ async function phonePhoto(): Promise<Buffer> {
 
 /** What a handling department does in the back office (issue 7), through the service layer. */
 async function departmentReplies(dataDir: string, receipt: string, body: string) {
-  const db = openDb(dbFile(dataDir));
+  const db = await openDb(dbFile(dataDir));
   try {
-    const keys = ensureInstanceKeys(db, () => {
+    const keys = await ensureInstanceKeys(db, () => {
       throw new Error('keys should already exist');
     });
     const opened = await openByReceipt({ db, store: fileBlobStore(dataDir), keys }, receipt);
     expect(opened, '查询码能打开举报').not.toBeNull();
-    postDepartmentMessage(db, opened!.row.id, body, { status: 'investigating' });
+    await postDepartmentMessage(db, opened!.row.id, body, { status: 'investigating' });
   } finally {
-    db.$client.close();
+    await closeDb(db);
   }
 }
 

@@ -5,6 +5,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { REPORT_STATUS_NAMES, REPORT_STATUSES, type ReportStatusCode } from '../../../config/reporting.ts';
 import { boxDecrypt, deriveReceiptSecrets, normalizeReceipt, open, openJson, seal } from '../../crypto/index.ts';
+import { first, row as oneRow, serialize } from '../../db/client.ts';
 import { reportEvents, reportFiles, reportMessages, reports } from '../../db/schema.ts';
 import { cleanAll, type IntakeDeps, type ReportContent } from './intake.ts';
 import { dayOf, discardStaged, formatCaseNumber, stageFiles, summaryOf, timelineEntry, type AttachmentSummary, type FileMeta } from './shared.ts';
@@ -44,7 +45,7 @@ export async function openByReceipt(deps: IntakeDeps, receiptInput: unknown): Pr
   // Malformed codes still pay for a derivation, so timing does not tell them apart from unknown ones.
   const secrets = await deriveReceiptSecrets(receipt ?? '00000000000000000000', deps.keys.receiptSalt, deps.keys.receiptScryptN);
   if (!receipt) return null;
-  const row = deps.db.select().from(reports).where(eq(reports.receiptLookup, secrets.lookupHash)).get();
+  const row = first(await deps.db.select().from(reports).where(eq(reports.receiptLookup, secrets.lookupHash)).limit(1));
   if (!row) return null;
   try {
     return { row, privateKey: boxDecrypt(secrets.keyFor(row.receiptSalt), row.reporterKeyBox, row.id) };
@@ -53,13 +54,13 @@ export async function openByReceipt(deps: IntakeDeps, receiptInput: unknown): Pr
   }
 }
 
-export function buildView(deps: IntakeDeps, opened: Opened): ReportView {
+export async function buildView(deps: IntakeDeps, opened: Opened): Promise<ReportView> {
   const { row, privateKey } = opened;
   const content = openJson<ReportContent>(privateKey, row.sealedContent);
-  const events = deps.db.select().from(reportEvents).where(eq(reportEvents.reportId, row.id)).orderBy(asc(reportEvents.id)).all();
-  const messages = deps.db.select().from(reportMessages).where(eq(reportMessages.reportId, row.id)).orderBy(asc(reportMessages.id)).all();
+  const events = await deps.db.select().from(reportEvents).where(eq(reportEvents.reportId, row.id)).orderBy(asc(reportEvents.id));
+  const messages = await deps.db.select().from(reportMessages).where(eq(reportMessages.reportId, row.id)).orderBy(asc(reportMessages.id));
   // Documents staff attached (rectification photos, reports) are working papers: never shown here.
-  const files = deps.db.select().from(reportFiles).where(and(eq(reportFiles.reportId, row.id), isNull(reportFiles.uploadedBy))).all();
+  const files = await deps.db.select().from(reportFiles).where(and(eq(reportFiles.reportId, row.id), isNull(reportFiles.uploadedBy)));
   const summaries = files.map((f) => ({ messageId: f.messageId, summary: summaryOf(openJson<FileMeta>(privateKey, f.sealedMeta)) }));
   const status = row.status as ReportStatusCode;
   return {
@@ -95,7 +96,7 @@ export function buildView(deps: IntakeDeps, opened: Opened): ReportView {
 
 export async function lookupReport(deps: IntakeDeps, receipt: unknown): Promise<ReportView | null> {
   const opened = await openByReceipt(deps, receipt);
-  return opened ? buildView(deps, opened) : null;
+  return opened ? await buildView(deps, opened) : null;
 }
 
 export class TooManyFilesError extends Error {}
@@ -110,23 +111,24 @@ export async function addReporterMessage(
   const opened = await openByReceipt(deps, receipt);
   if (!opened) return null;
   const reportId = opened.row.id;
-  const existing = deps.db.get<{ n: number }>(sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is null`)?.n ?? 0;
+  const existing = Number((await oneRow<{ n: number }>(deps.db, sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is null`))?.n ?? 0);
   if (existing + files.length > MAX_FILES_PER_REPORT) throw new TooManyFilesError();
   const cleaned = await cleanAll(files);
   const staged = await stageFiles(deps.store, opened.row.publicKey, cleaned);
   const today = dayOf();
   const text = body || `（补充了 ${files.length} 个附件）`;
   try {
-    deps.db.transaction((tx) => {
-      const msg = tx
+    await deps.db.transaction(async (tx) => {
+      // Messages commit in the order of their ids (PostgreSQL), which notifications read.
+      await serialize(tx, 'report_messages');
+      const [msg] = await tx
         .insert(reportMessages)
         .values({ reportId, author: 'reporter', sealedBody: sealText(opened.row.publicKey, text), createdOn: today })
-        .returning({ id: reportMessages.id })
-        .get();
+        .returning({ id: reportMessages.id });
       for (const s of staged) {
-        tx.insert(reportFiles).values({ id: s.id, reportId, messageId: msg.id, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today }).run();
+        await tx.insert(reportFiles).values({ id: s.id, reportId, messageId: msg!.id, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today });
       }
-      tx.update(reports).set({ updatedOn: today }).where(eq(reports.id, reportId)).run();
+      await tx.update(reports).set({ updatedOn: today }).where(eq(reports.id, reportId));
     });
   } catch (e) {
     discardStaged(deps.store, staged);

@@ -1,11 +1,11 @@
 /**
  * Filing a report. Order matters for "nothing acknowledged is ever lost": validate, clean the files,
- * encrypt, write and fsync the blobs, then commit one SQLite transaction (synchronous=FULL); only then
- * is the receipt returned. A refused request leaves nothing behind.
+ * encrypt, write and fsync the blobs, then commit one database transaction (SQLite synchronous=FULL,
+ * or PostgreSQL); only then is the receipt returned. A refused request leaves nothing behind.
  */
 import { ATTACHMENT_LIMITS } from '../../../config/reporting.ts';
 import { boxEncrypt, deriveReceiptSecrets, generateKeyPair, generateReceipt, randomBytes, randomId, seal, sealJson } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { serialize, type Db } from '../../db/client.ts';
 import { reportEvents, reportFiles, reportIdentities, reportKeyGrants, reports } from '../../db/schema.ts';
 import type { BlobStore } from '../blob-store.ts';
 import type { InstanceKeys } from '../keys.ts';
@@ -41,7 +41,8 @@ export interface FiledReport {
 export interface FilingOrigin {
   channel: string;
   receivedOn: string;
-  inTransaction?: (tx: Db, reportId: string) => void;
+  /** Runs inside the filing transaction (may run again if PostgreSQL retries it): write only through `tx`. */
+  inTransaction?: (tx: Db, reportId: string) => Promise<void> | void;
 }
 
 export async function cleanAll(files: File[]): Promise<CleanAttachment[]> {
@@ -63,16 +64,19 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
   const filedOn = origin?.receivedOn ?? today;
   // The administrator's 办结期限 setting applies to every report filed from then on (counted from the
   // day it was received: a letter received last week is due a week earlier than one filed today).
-  const dueOn = addDays(filedOn, handlingSettings(deps.db).closeDays);
+  const dueOn = addDays(filedOn, (await handlingSettings(deps.db)).closeDays);
   // Case numbers run per year of receipt (商安举〔年〕号).
   const caseYear = Number(filedOn.slice(0, 4));
 
   const staged = await stageFiles(deps.store, reportKey.publicKey, cleaned);
   try {
-    deps.db.transaction((tx) => {
-      // Synchronous transaction: no other write can take the same number in between.
-      const caseSeq = nextCaseSeq(tx as unknown as Db, caseYear);
-      tx.insert(reports)
+    await deps.db.transaction(async (tx) => {
+      // First: on PostgreSQL reports then commit in the order of their rowid (notifications read new
+      // reports by rowid), and no other process can take the same case number in between.
+      await serialize(tx, 'reports');
+      const caseSeq = await nextCaseSeq(tx, caseYear);
+      await tx
+        .insert(reports)
         .values({
           id: reportId,
           receiptLookup: secrets.lookupHash,
@@ -91,21 +95,20 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
           publicKey: reportKey.publicKey,
           sealedContent: sealJson(reportKey.publicKey, content),
           reporterKeyBox: boxEncrypt(secrets.keyFor(receiptSalt), reportKey.privateKey, reportId),
-        })
-        .run();
-      tx.insert(reportKeyGrants)
-        .values({ reportId, recipient: 'intake', sealedPrivateKey: seal(deps.keys.intakePublicKey, reportKey.privateKey), createdOn: today })
-        .run();
+        });
+      await tx
+        .insert(reportKeyGrants)
+        .values({ reportId, recipient: 'intake', sealedPrivateKey: seal(deps.keys.intakePublicKey, reportKey.privateKey), createdOn: today });
       if (input.identity) {
         // Sealed to the identity custodian only: the report key (and so every handler) cannot open it.
-        tx.insert(reportIdentities).values({ reportId, sealedIdentity: sealJson(deps.keys.custodianPublicKey, input.identity), createdOn: today }).run();
+        await tx.insert(reportIdentities).values({ reportId, sealedIdentity: sealJson(deps.keys.custodianPublicKey, input.identity), createdOn: today });
       }
-      tx.insert(reportEvents).values({ reportId, status: 'received', actor: 'system', sealedNote: null, createdOn: filedOn }).run();
+      await tx.insert(reportEvents).values({ reportId, status: 'received', actor: 'system', sealedNote: null, createdOn: filedOn });
       for (const s of staged) {
-        tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today }).run();
+        await tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today });
       }
-      origin?.inTransaction?.(tx as unknown as Db, reportId);
-    }, { behavior: 'immediate' });
+      await origin?.inTransaction?.(tx, reportId);
+    });
   } catch (e) {
     discardStaged(deps.store, staged);
     throw e;

@@ -2,7 +2,7 @@ import { ATTACHMENT_TYPES, CASE_NUMBER_PREFIX, REPORT_STATUS_NAMES, type Attachm
 import { now } from '../../clock.ts';
 import { encryptFileChunks, open, randomId, randomKey, sealJson } from '../../crypto/index.ts';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { row, serialize, type Db } from '../../db/client.ts';
 import type { BlobStore } from '../blob-store.ts';
 import type { CleanAttachment } from './attachments.ts';
 
@@ -113,9 +113,14 @@ export function timelineEntry(
   };
 }
 
-/** The next sequential case number of a year (call inside the writing transaction). */
-export function nextCaseSeq(db: Db, year: number): number {
-  return (db.get<{ n: number }>(sql`select coalesce(max(case_seq), 0) as n from reports where case_year = ${year}`)?.n ?? 0) + 1;
+/**
+ * The next sequential case number of a year (call inside the writing transaction, with its `tx`).
+ * Takes the 'reports' lock itself (PostgreSQL; re-entrant within a transaction), so no other process
+ * can hand out the same number in between.
+ */
+export async function nextCaseSeq(tx: Db, year: number): Promise<number> {
+  await serialize(tx, 'reports');
+  return Number((await row<{ n: number }>(tx, sql`select coalesce(max(case_seq), 0) as n from reports where case_year = ${year}`))?.n ?? 0) + 1;
 }
 
 /** 商安举〔2026〕0001号 — the office number staff, letters and the reporter all use. */

@@ -6,48 +6,50 @@
 import { asc, eq } from 'drizzle-orm';
 import { REPORT_STATUS_CODES, type ReportStatusCode, type RewardDecisionCode } from '../../../config/reporting.ts';
 import { decryptFile, open, openJson } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { first, serialize, type Db } from '../../db/client.ts';
 import { reportEvents, reportFiles, reportIdentities, reportKeyGrants, reportMessages, reports } from '../../db/schema.ts';
 import type { BlobStore } from '../blob-store.ts';
 import { sealText } from './follow-up.ts';
 import type { ReportContent } from './intake.ts';
 import { dayOf, type FileMeta } from './shared.ts';
 
-function reportRow(db: Db, reportId: string) {
-  const row = db.select().from(reports).where(eq(reports.id, reportId)).get();
+async function reportRow(db: Db, reportId: string) {
+  const row = first(await db.select().from(reports).where(eq(reports.id, reportId)).limit(1));
   if (!row) throw new Error(`report ${reportId} not found`);
   return row;
 }
 
 /** A message from the handling department to the reporter, optionally with a status transition. */
-export function postDepartmentMessage(db: Db, reportId: string, body: string, transition?: { status: ReportStatusCode; note?: string }): void {
-  const row = reportRow(db, reportId);
+export async function postDepartmentMessage(db: Db, reportId: string, body: string, transition?: { status: ReportStatusCode; note?: string }): Promise<void> {
+  const row = await reportRow(db, reportId);
   const today = dayOf();
-  db.transaction((tx) => {
-    tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealText(row.publicKey, body), createdOn: today }).run();
-    if (transition) applyTransition(tx as unknown as Db, row.publicKey, reportId, transition.status, transition.note, today);
-    tx.update(reports).set({ updatedOn: today }).where(eq(reports.id, reportId)).run();
+  await db.transaction(async (tx) => {
+    // Messages commit in the order of their ids (PostgreSQL), which notifications read.
+    await serialize(tx, 'report_messages');
+    await tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealText(row.publicKey, body), createdOn: today });
+    if (transition) await applyTransition(tx, row.publicKey, reportId, transition.status, transition.note, today);
+    await tx.update(reports).set({ updatedOn: today }).where(eq(reports.id, reportId));
   });
 }
 
-export function setReportStatus(db: Db, reportId: string, status: ReportStatusCode, note?: string): void {
-  const row = reportRow(db, reportId);
-  db.transaction((tx) => applyTransition(tx as unknown as Db, row.publicKey, reportId, status, note, dayOf()));
+export async function setReportStatus(db: Db, reportId: string, status: ReportStatusCode, note?: string): Promise<void> {
+  const row = await reportRow(db, reportId);
+  await db.transaction((tx) => applyTransition(tx, row.publicKey, reportId, status, note, dayOf()));
 }
 
-function applyTransition(db: Db, publicKey: Buffer, reportId: string, status: ReportStatusCode, note: string | undefined, today: string) {
+async function applyTransition(tx: Db, publicKey: Buffer, reportId: string, status: ReportStatusCode, note: string | undefined, today: string): Promise<void> {
   if (!REPORT_STATUS_CODES.includes(status)) throw new Error(`unknown status ${status}`);
-  db.insert(reportEvents).values({ reportId, status, actor: 'department', sealedNote: note ? sealText(publicKey, note) : null, createdOn: today }).run();
-  db.update(reports).set({ status, updatedOn: today }).where(eq(reports.id, reportId)).run();
+  await tx.insert(reportEvents).values({ reportId, status, actor: 'department', sealedNote: note ? sealText(publicKey, note) : null, createdOn: today });
+  await tx.update(reports).set({ status, updatedOn: today }).where(eq(reports.id, reportId));
 }
 
-export function decideReward(db: Db, reportId: string, decision: RewardDecisionCode, amountYuan: number | null): void {
-  reportRow(db, reportId);
+export async function decideReward(db: Db, reportId: string, decision: RewardDecisionCode, amountYuan: number | null): Promise<void> {
+  await reportRow(db, reportId);
   const today = dayOf();
-  db.update(reports)
+  await db
+    .update(reports)
     .set({ rewardDecision: decision, rewardAmountYuan: decision === 'granted' ? amountYuan : null, rewardDecidedOn: today, updatedOn: today })
-    .where(eq(reports.id, reportId))
-    .run();
+    .where(eq(reports.id, reportId));
 }
 
 export interface OpenedReport {
@@ -58,13 +60,13 @@ export interface OpenedReport {
 }
 
 /** Everything a handler with the intake private key sees (never the sealed identity). */
-export function openReportAsIntake(db: Db, store: BlobStore, reportId: string, intakePrivateKey: Buffer): OpenedReport {
-  const row = reportRow(db, reportId);
-  const grant = db.select().from(reportKeyGrants).where(eq(reportKeyGrants.reportId, reportId)).all().find((g) => g.recipient === 'intake');
+export async function openReportAsIntake(db: Db, store: BlobStore, reportId: string, intakePrivateKey: Buffer): Promise<OpenedReport> {
+  const row = await reportRow(db, reportId);
+  const grant = (await db.select().from(reportKeyGrants).where(eq(reportKeyGrants.reportId, reportId))).find((g) => g.recipient === 'intake');
   if (!grant) throw new Error('no intake grant');
   const key = open(intakePrivateKey, grant.sealedPrivateKey);
-  const messages = db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id)).all();
-  const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).all();
+  const messages = await db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id));
+  const files = await db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId));
   return {
     id: row.id,
     content: openJson<ReportContent>(key, row.sealedContent),
@@ -77,14 +79,14 @@ export function openReportAsIntake(db: Db, store: BlobStore, reportId: string, i
 }
 
 /** The identity custodian's view of a sealed identity (the audited access procedure is issue 7). */
-export function openIdentityAsCustodian(db: Db, reportId: string, custodianPrivateKey: Buffer): { name: string; phone: string } | null {
-  const row = db.select().from(reportIdentities).where(eq(reportIdentities.reportId, reportId)).get();
+export async function openIdentityAsCustodian(db: Db, reportId: string, custodianPrivateKey: Buffer): Promise<{ name: string; phone: string } | null> {
+  const row = first(await db.select().from(reportIdentities).where(eq(reportIdentities.reportId, reportId)).limit(1));
   return row ? openJson(custodianPrivateKey, row.sealedIdentity) : null;
 }
 
 /** Blobs with no row are leftovers of requests interrupted before commit: nothing was acknowledged. */
-export function sweepOrphanBlobs(db: Db, store: BlobStore): number {
-  const known = new Set(db.select({ b: reportFiles.blobName }).from(reportFiles).all().map((r) => r.b));
+export async function sweepOrphanBlobs(db: Db, store: BlobStore): Promise<number> {
+  const known = new Set((await db.select({ b: reportFiles.blobName }).from(reportFiles)).map((r) => r.b));
   let removed = 0;
   for (const name of store.list()) {
     if (!known.has(name)) {
