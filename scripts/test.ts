@@ -1,7 +1,8 @@
 // `npm test`: type checks, content checks, build, unit tests (Vitest) and end-to-end tests
 // (Playwright in Chromium against the real server). Ends with one line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { startCluster, type Cluster } from './pg-cluster.ts';
 
 interface Tally {
   name: string;
@@ -46,6 +47,45 @@ tallies.push(
     ? { name: '单元测试 Vitest', passed: unit.numPassedTests, failed: unit.numFailedTests + (unitOk || unit.numFailedTests ? 0 : 1), skipped: unit.numPendingTests }
     : { name: '单元测试 Vitest（没有产生结果）', passed: 0, failed: 1 },
 );
+
+// Issue 16: the API's unit and integration tests again, on a real PostgreSQL server (a throwaway
+// cluster in a temporary folder on a loopback port). Every SQLite file a test opens becomes its own
+// database there (DATABASE_TEST_ISOLATE, api/db/client.ts); servers the tests spawn inherit the URL.
+const DB_TEST = /openDb|makeApp|createApp|from '\.\/(admin|office|report)-fixtures|api\/db\/client|api\/server\.ts|DATABASE_URL/;
+const dbTests = readdirSync('tests/unit')
+  .filter((f) => f.endsWith('.test.ts') && DB_TEST.test(readFileSync(`tests/unit/${f}`, 'utf8')))
+  .map((f) => `tests/unit/${f}`);
+let cluster: Cluster | null = null;
+try {
+  cluster = await startCluster({ fast: true });
+  console.log(`\nPostgreSQL 测试服务器：${cluster.version}，端口 ${cluster.port}`);
+} catch (e) {
+  const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  if (process.env.CI) {
+    console.log(`\n✗ 无法启动 PostgreSQL 测试服务器：${why}`);
+    tallies.push({ name: '单元测试 Vitest（PostgreSQL）：服务器无法启动', passed: 0, failed: 1 });
+  } else {
+    console.log(`\n⚠ 跳过 PostgreSQL 上的 ${dbTests.length} 个测试文件：无法启动 PostgreSQL（${why}）。安装 Debian 软件包 postgresql 后再运行；CI 中这是失败。`);
+    tallies.push({ name: `单元测试 Vitest（PostgreSQL）：未运行，${dbTests.length} 个文件跳过`, passed: 0, failed: 0 });
+  }
+}
+if (cluster) {
+  try {
+    rmSync('test-results/unit-pg.json', { force: true });
+    const pgOk = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit-pg.json', ...dbTests], {
+      DATABASE_URL: cluster.url,
+      DATABASE_TEST_ISOLATE: '1',
+    });
+    const pgUnit = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>('test-results/unit-pg.json');
+    tallies.push(
+      pgUnit
+        ? { name: '单元测试 Vitest（PostgreSQL）', passed: pgUnit.numPassedTests, failed: pgUnit.numFailedTests + (pgOk || pgUnit.numFailedTests ? 0 : 1), skipped: pgUnit.numPendingTests }
+        : { name: '单元测试 Vitest（PostgreSQL，没有产生结果）', passed: 0, failed: 1 },
+    );
+  } finally {
+    cluster.stop();
+  }
+}
 
 if (built) {
   rmSync('test-results/e2e.json', { force: true });
