@@ -1,20 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dbKind, first } from '../../api/db/client.ts';
+import { reports } from '../../api/db/schema.ts';
 import { TOWNSHIPS } from '../../config/county.ts';
 import { REPORT_CATEGORY_CODES, SECTOR_CODES } from '../../config/taxonomy.ts';
 import { RateLimiter } from '../../api/middleware/rate-limit.ts';
 import { RecoveryKeyError, unlockWithRecoveryKey } from '../../api/services/keys.ts';
 import { openByReceipt } from '../../api/services/reports/follow-up.ts';
 import { decideReward, openIdentityAsCustodian, openReportAsIntake, postDepartmentMessage } from '../../api/services/reports/workflow.ts';
-import { fileOf, JSON_ACCEPT, jpegWithExif, makeApp, reportForm, submit, VALID_FIELDS } from './report-fixtures.ts';
+import { countRows, fileOf, JSON_ACCEPT, jpegWithExif, makeApp, reportForm, storedCells, submit, VALID_FIELDS, type TestApp } from './report-fixtures.ts';
 
-const count = (t: ReturnType<typeof makeApp>, table: string) => t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = (t: TestApp, table: string) => countRows(t.db, table);
 
 describe('POST /api/reports 接口约定', () => {
-  const t = makeApp();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp();
+  });
 
   it('要 JSON 时回答 201 {"receipt"}，查询码是 20 位数字', async () => {
     const { res, body } = await submit(t.app, reportForm());
@@ -59,13 +63,13 @@ describe('POST /api/reports 接口约定', () => {
     ['observed_at', '2999-01-01', '发现时间（observed_at）'],
     ['identity_phone', '12345', '联系电话（identity_phone）'],
   ])('%s=%j 得到 400 和点出字段的中文说明', async (field, value, label) => {
-    const before = count(t, 'reports');
+    const before = await count(t, 'reports');
     const extra: Record<string, string> = field === 'identity_phone' ? { identity_mode: 'real_name', identity_name: '张三' } : {};
     const { res, body } = await submit(t.app, reportForm({ ...extra, [field]: value }));
     expect(res.status).toBe(400);
     expect(body.error.field).toBe(field);
     expect(body.error.message).toContain(label);
-    expect(count(t, 'reports')).toBe(before);
+    expect(await count(t, 'reports')).toBe(before);
   });
 
   it('缺少字段、重复字段、非表单格式都被拒绝', async () => {
@@ -102,7 +106,7 @@ describe('POST /api/reports 接口约定', () => {
 
 describe('照片隐藏信息', () => {
   it('带 GPS、序列号、拍摄者的 JPEG 存下来时全都没有了，并告诉举报人清除了什么', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const photo = await jpegWithExif();
     expect(photo.includes('SERIAL-CANARY-4711')).toBe(true);
     const before = await sharp(photo).metadata();
@@ -113,9 +117,9 @@ describe('照片隐藏信息', () => {
     expect(a.name).toBe('附件1.jpg'); // generated from the detected type, never the uploader's name
     expect(a.removed).toEqual(expect.arrayContaining(['拍摄位置（GPS）', '设备品牌', '设备型号', '设备序列号', '拍摄者', '相机所有者']));
 
-    const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
+    const { intakePrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
     const opened = await openByReceipt(t.deps, body.receipt);
-    const report = openReportAsIntake(t.db, t.deps.store, opened!.row.id, intakePrivateKey);
+    const report = await openReportAsIntake(t.db, t.deps.store, opened!.row.id, intakePrivateKey);
     const stored = report.files[0]!.data;
     const meta = await sharp(stored).metadata();
     expect(meta.format).toBe('jpeg');
@@ -129,7 +133,7 @@ describe('照片隐藏信息', () => {
   });
 
   it('PDF 原样保存并如实提示隐藏信息可能保留', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Author(AuthorCanary)>>endobj\ntrailer<<>>\n%%EOF\n');
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(pdf, 'a.pdf')]));
     expect(res.status).toBe(201);
@@ -137,62 +141,62 @@ describe('照片隐藏信息', () => {
   });
 
   it('JPEG 与 HTML 拼接的多义文件：重新编码后只剩图片', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const poly = Buffer.concat([await jpegWithExif(16, 16), Buffer.from('<html><script>alert("polyglot")</script></html>')]);
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(poly, 'p.jpg')]));
     expect(res.status).toBe(201);
-    const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
+    const { intakePrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
     const opened = await openByReceipt(t.deps, body.receipt);
-    const stored = openReportAsIntake(t.db, t.deps.store, opened!.row.id, intakePrivateKey).files[0]!.data;
+    const stored = (await openReportAsIntake(t.db, t.deps.store, opened!.row.id, intakePrivateKey)).files[0]!.data;
     expect(stored.includes('polyglot')).toBe(false);
   });
 });
 
 describe('匿名和保密实名', () => {
   it('匿名：即使表单里还留着姓名电话，也不保存', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const { res } = await submit(t.app, reportForm({ identity_mode: 'anonymous', identity_name: '李四', identity_phone: '13800000000' }));
     expect(res.status).toBe(201);
-    expect(count(t, 'report_identities')).toBe(0);
-    expect(t.db.get<{ r: number }>(sql`select real_name as r from reports`)!.r).toBe(0);
+    expect(await count(t, 'report_identities')).toBe(0);
+    expect(first(await t.db.select({ r: reports.realName }).from(reports))!.r).toBe(false);
   });
 
   it('实名：身份只有身份保管人能打开，受理密钥和查询码都打不开', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const { body } = await submit(t.app, reportForm({ identity_mode: 'real_name', identity_name: '王五', identity_phone: '138 0000 0000' }));
-    expect(count(t, 'report_identities')).toBe(1);
-    const { intakePrivateKey, custodianPrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
+    expect(await count(t, 'report_identities')).toBe(1);
+    const { intakePrivateKey, custodianPrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
     const opened = await openByReceipt(t.deps, body.receipt);
     const id = opened!.row.id;
-    expect(openIdentityAsCustodian(t.db, id, custodianPrivateKey)).toEqual({ name: '王五', phone: '13800000000' });
-    expect(() => openIdentityAsCustodian(t.db, id, intakePrivateKey)).toThrow();
-    expect(() => openIdentityAsCustodian(t.db, id, opened!.privateKey)).toThrow();
+    expect(await openIdentityAsCustodian(t.db, id, custodianPrivateKey)).toEqual({ name: '王五', phone: '13800000000' });
+    await expect(openIdentityAsCustodian(t.db, id, intakePrivateKey)).rejects.toThrow();
+    await expect(openIdentityAsCustodian(t.db, id, opened!.privateKey)).rejects.toThrow();
     const view = await (await t.app.request('/api/reports/lookup', { method: 'POST', body: JSON.stringify({ receipt: body.receipt }), headers: { 'content-type': 'application/json' } })).json();
     expect(JSON.stringify(view)).not.toContain('王五');
     expect(view.real_name).toBe(true);
   });
 
   it('选择实名但没填姓名电话：400', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const { res, body } = await submit(t.app, reportForm({ identity_mode: 'real_name' }));
     expect(res.status).toBe(400);
     expect(body.error.field).toBe('identity_name');
   });
 
-  it('错误的恢复密钥被拒绝', () => {
-    const t = makeApp();
-    expect(() => unlockWithRecoveryKey(t.db, 'AAAA-BBBB')).toThrow(RecoveryKeyError);
-    const other = makeApp();
-    expect(() => unlockWithRecoveryKey(t.db, other.recoveryKey)).toThrow(/不属于本系统/);
+  it('错误的恢复密钥被拒绝', async () => {
+    const t = await makeApp();
+    await expect(unlockWithRecoveryKey(t.db, 'AAAA-BBBB')).rejects.toThrow(RecoveryKeyError);
+    const other = await makeApp();
+    await expect(unlockWithRecoveryKey(t.db, other.recoveryKey)).rejects.toThrow(/不属于本系统/);
   });
 });
 
 describe('查询、留言和奖励', () => {
-  const lookup = (t: ReturnType<typeof makeApp>, receipt: unknown) =>
+  const lookup = (t: TestApp, receipt: unknown) =>
     t.app.request('/api/reports/lookup', { method: 'POST', body: JSON.stringify({ receipt }), headers: { 'content-type': 'application/json' } });
 
   it('查询码打开举报；部门留言、状态和奖励决定都能看到；回复和补充证据', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const { body } = await submit(t.app, reportForm({ observed_at: '2026-11-01T20:30' }));
     const receipt = body.receipt as string;
     let res = await lookup(t, receipt.replace(/(\d{4})/g, '$1 '));
@@ -202,8 +206,8 @@ describe('查询、留言和奖励', () => {
     expect(view.timeline).toHaveLength(1);
 
     const opened = await openByReceipt(t.deps, receipt);
-    postDepartmentMessage(t.db, opened!.row.id, '请补充照片。', { status: 'investigating', note: '已转县应急局核查' });
-    decideReward(t.db, opened!.row.id, 'granted', 5000);
+    await postDepartmentMessage(t.db, opened!.row.id, '请补充照片。', { status: 'investigating', note: '已转县应急局核查' });
+    await decideReward(t.db, opened!.row.id, 'granted', 5000);
 
     const form = new FormData();
     form.set('receipt', receipt);
@@ -234,7 +238,7 @@ describe('查询、留言和奖励', () => {
   });
 
   it('错误、畸形的查询码：404，形式相同；留言也一样', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     for (const r of ['12345678901234567890', '1234', '', 'x'.repeat(90)]) {
       const res = await lookup(t, r);
       expect(res.status).toBe(404);
@@ -246,7 +250,7 @@ describe('查询、留言和奖励', () => {
   });
 
   it('对错查询码用时相同（都不少于下限）', async () => {
-    const t = makeApp({ lookupFloorMs: 300 });
+    const t = await makeApp({ lookupFloorMs: 300 });
     const { body } = await submit(t.app, reportForm());
     const time = async (r: string) => {
       const start = performance.now();
@@ -271,13 +275,13 @@ describe('查询、留言和奖励', () => {
 
 describe('频率限制', () => {
   it('超过上限回答 429 和中文说明，被拒绝的请求不留数据', async () => {
-    const t = makeApp({ limits: { submit: 2, lookup: 2, message: 2 } });
+    const t = await makeApp({ limits: { submit: 2, lookup: 2, message: 2 } });
     expect((await submit(t.app, reportForm())).res.status).toBe(201);
     expect((await submit(t.app, reportForm())).res.status).toBe(201);
     const { res, body } = await submit(t.app, reportForm());
     expect(res.status).toBe(429);
     expect(body.error.message).toMatch(/分钟后再试/);
-    expect(count(t, 'reports')).toBe(2);
+    expect(await count(t, 'reports')).toBe(2);
   });
 
   it('计数键是 HMAC，不含地址；换窗口时全部丢弃', () => {
@@ -296,17 +300,18 @@ describe('频率限制', () => {
 });
 
 describe('拿到 DATA_DIR 也看不到内容', () => {
-  it('数据库和附件文件里找不到提交的文字、姓名、电话和照片中的信息', async () => {
-    const t = makeApp();
+  it('数据库（每张表的每个值；SQLite 还有 app.db 文件本身）和附件文件里找不到提交的文字、姓名、电话和照片中的信息', async () => {
+    const t = await makeApp();
     const secretText = '夜班长张某某让我们关掉报警器SECRET-TEXT-5521';
     const photo = await jpegWithExif();
     await submit(t.app, reportForm({ description: secretText, place: '秘密地点PLACE-CANARY', identity_mode: 'real_name', identity_name: '赵六NAME', identity_phone: '13912345678' }, [fileOf(photo, 'IMG.jpg')]));
-    t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    const files = [join(t.dataDir, 'app.db'), ...readdirSync(join(t.dataDir, 'files')).map((f) => join(t.dataDir, 'files', f))];
-    for (const file of files) {
-      const bytes = readFileSync(file);
+    const cells = await storedCells(t.db); // checkpoints the SQLite WAL into app.db first
+    const files = [...(dbKind(t.db) === 'sqlite' ? [join(t.dataDir, 'app.db')] : []), ...readdirSync(join(t.dataDir, 'files')).map((f) => join(t.dataDir, 'files', f))];
+    const stored: [string, Buffer][] = [...files.map((f): [string, Buffer] => [f, readFileSync(f)]), ...cells.map((c, i): [string, Buffer] => [`database value ${i}`, c])];
+    expect(cells.length).toBeGreaterThan(10);
+    for (const [where, bytes] of stored) {
       for (const needle of [secretText, 'SECRET-TEXT-5521', 'PLACE-CANARY', '赵六NAME', '13912345678', 'SERIAL-CANARY-4711', 'CanaryMake', 'IMG.jpg']) {
-        expect(bytes.includes(Buffer.from(needle)), `${needle} in ${file}`).toBe(false);
+        expect(bytes.includes(Buffer.from(needle)), `${needle} in ${where}`).toBe(false);
       }
     }
   });

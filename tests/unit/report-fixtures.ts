@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { createApp, type AppDeps, type BuiltApp } from '../../api/app.ts';
-import { dbFile, openDb, type Db } from '../../api/db/client.ts';
+import { sql } from 'drizzle-orm';
+import { dbFile, dbKind, openDb, row, rows, sqliteConnection, type Db } from '../../api/db/client.ts';
 import { fileBlobStore, type BlobStore } from '../../api/services/blob-store.ts';
 import { ensureInstanceKeys, type InstanceKeys } from '../../api/services/keys.ts';
 
@@ -31,6 +32,33 @@ export async function makeApp(options: { limits?: Record<string, number>; lookup
     ...(options.edge ? { edge: options.edge } : {}),
   });
   return { app, db, dataDir, recoveryKey, deps: { db, store: fileBlobStore(dataDir), keys } };
+}
+
+/** Rows in a table (raw SQL: the name comes from the test, never from input). */
+export async function countRows(db: Db, table: string): Promise<number> {
+  return Number((await row<{ n: number }>(db, sql.raw(`select count(*) as n from ${table}`)))!.n);
+}
+
+/**
+ * Every stored value of every table, as bytes — what someone holding the database would read. On
+ * SQLite the WAL is checkpointed first, so the caller can also read the app.db file itself.
+ */
+export async function storedCells(db: Db): Promise<Buffer[]> {
+  const postgres = dbKind(db) === 'postgres';
+  if (!postgres) sqliteConnection(db).pragma('wal_checkpoint(TRUNCATE)');
+  const tables = postgres
+    ? await rows<{ name: string }>(db, sql`select tablename as name from pg_tables where schemaname = current_schema()`)
+    : await rows<{ name: string }>(db, sql`select name from sqlite_master where type = 'table'`);
+  const out: Buffer[] = [];
+  for (const { name } of tables) {
+    for (const r of await rows<Record<string, unknown>>(db, sql.raw(`select * from "${name.replace(/"/g, '""')}"`))) {
+      for (const v of Object.values(r)) {
+        if (v === null || v === undefined) continue;
+        out.push(Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(typeof v === 'object' ? JSON.stringify(v) : String(v)));
+      }
+    }
+  }
+  return out;
 }
 
 export const VALID_FIELDS = {
