@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline/promises';
 import { eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { totpUri } from '../api/crypto/index.ts';
-import { dbFile, openDb } from '../api/db/client.ts';
+import { closeDb, DatabaseStartError, dbFile, first, openDb } from '../api/db/client.ts';
 import { staffUsers } from '../api/db/schema.ts';
 import { parseEnv } from '../api/env.ts';
 import { UserError } from '../api/errors.ts';
@@ -18,7 +18,11 @@ import { ensureInstanceKeys, RecoveryKeyError, unlockWithRecoveryKey } from '../
 
 const json = process.argv.includes('--json');
 const config = parseEnv();
-const db = openDb(dbFile(config.dataDir));
+const db = await openDb(dbFile(config.dataDir)).catch((e: unknown) => {
+  if (!(e instanceof DatabaseStartError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+});
 
 async function ask(): Promise<Record<string, string>> {
   const fromEnv = { recovery: process.env.RECOVERY_KEY, username: process.env.ADMIN_USERNAME, name: process.env.ADMIN_NAME, password: process.env.ADMIN_PASSWORD };
@@ -36,14 +40,14 @@ async function ask(): Promise<Record<string, string>> {
 
 try {
   // Never create instance keys here: their recovery key must come from the server's first start.
-  const keys = ensureInstanceKeys(db, () => {
+  const keys = await ensureInstanceKeys(db, () => {
     throw new UserError(409, 'no_keys', '这个 DATA_DIR 还没有密钥：请先启动一次服务（npm start），抄下控制台显示的恢复密钥，再运行本命令。');
   });
-  if (db.select().from(staffUsers).where(eq(staffUsers.role, 'admin')).get()) {
+  if (first(await db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.role, 'admin')).limit(1))) {
     throw new UserError(409, 'exists', '已经有系统管理员了。其他账号请由管理员在后台"账号管理"中创建。');
   }
   const a = await ask();
-  unlockWithRecoveryKey(db, a.recovery!); // only checks that this is the instance's recovery key
+  await unlockWithRecoveryKey(db, a.recovery!); // only checks that this is the instance's recovery key
   const input = validateNewStaff({ username: a.username, display_name: a.name, role: 'admin', department: '', password: a.password });
   const { user, totpSecret } = await createFirstAdmin(db, keys, input);
   const uri = totpUri(totpSecret, user.username);
@@ -62,5 +66,5 @@ try {
     process.exitCode = 1;
   } else throw e;
 } finally {
-  db.$client.close();
+  await closeDb(db);
 }

@@ -2,7 +2,7 @@
 // deleted entry. `npm run audit:verify -- --checkpoint <length:head>` (or just <head>) also checks a
 // checkpoint kept from /data/ or a monthly report: the chain must still hold that hash at that position,
 // which catches a rewrite that recomputed every hash. Exit code 0 when intact, 1 otherwise, 2 on bad input.
-import { dbFile, openDb } from '../api/db/client.ts';
+import { closeDb, DatabaseStartError, dbFile, openDb } from '../api/db/client.ts';
 import { parseEnv } from '../api/env.ts';
 import { auditCheckpoint, groupedHash, parseCheckpoint, verifyAuditChain, verifyCheckpoint } from '../api/services/admin/audit.ts';
 import { dayOf } from '../api/services/reports/shared.ts';
@@ -21,9 +21,13 @@ if (checkpointText && !checkpoint) {
 }
 
 const config = parseEnv();
-const db = openDb(dbFile(config.dataDir));
+const db = await openDb(dbFile(config.dataDir)).catch((e: unknown) => {
+  if (!(e instanceof DatabaseStartError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+});
 try {
-  const result = verifyAuditChain(db);
+  const result = await verifyAuditChain(db);
   if (result.ok) {
     console.log(`审计日志完好：共 ${result.count} 条记录，哈希链校验通过。`);
   } else {
@@ -32,12 +36,12 @@ try {
     process.exitCode = 1;
   }
   if (checkpoint) {
-    const c = verifyCheckpoint(db, checkpoint);
+    const c = await verifyCheckpoint(db, checkpoint);
     (c.ok ? console.log : console.error)(c.ok ? c.message : `校验点不符！${c.message}`);
     if (!c.ok) process.exitCode = 1;
   }
-  const today = auditCheckpoint(db, dayOf());
+  const today = await auditCheckpoint(db, dayOf());
   console.log(`当前校验点（请抄存）：${today.length}:${today.head}\n  ${groupedHash(today.head)}`);
 } finally {
-  db.$client.close();
+  await closeDb(db);
 }

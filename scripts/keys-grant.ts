@@ -6,7 +6,7 @@
 // The recovery key is read from the terminal without echo, or from RECOVERY_KEY for automation.
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import { dbFile, openDb } from '../api/db/client.ts';
+import { closeDb, DatabaseStartError, dbFile, openDb } from '../api/db/client.ts';
 import { parseEnv } from '../api/env.ts';
 import { UserError } from '../api/errors.ts';
 import { grantWithRecoveryKey, keyName } from '../api/services/admin/grants.ts';
@@ -14,7 +14,11 @@ import { ensureInstanceKeys, RecoveryKeyError } from '../api/services/keys.ts';
 
 const username = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
 const config = parseEnv();
-const db = openDb(dbFile(config.dataDir));
+const db = await openDb(dbFile(config.dataDir)).catch((e: unknown) => {
+  if (!(e instanceof DatabaseStartError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+});
 
 async function recoveryKey(): Promise<string> {
   if (process.env.RECOVERY_KEY) return process.env.RECOVERY_KEY;
@@ -32,10 +36,10 @@ async function recoveryKey(): Promise<string> {
 
 try {
   if (!username) throw new UserError(400, 'usage', '用法：npm run keys:grant -- <登录名>');
-  const keys = ensureInstanceKeys(db, () => {
+  const keys = await ensureInstanceKeys(db, () => {
     throw new UserError(409, 'no_keys', '这个 DATA_DIR 还没有密钥：请先启动一次服务（npm start）。');
   });
-  const granted = grantWithRecoveryKey(db, keys, await recoveryKey(), username);
+  const granted = await grantWithRecoveryKey(db, keys, await recoveryKey(), username);
   console.log(granted.length ? `已给 ${username} 授予：${granted.map(keyName).join('；')}。已记入审计日志。` : `${username} 已经持有这个角色需要的全部密钥，没有改动。`);
 } catch (e) {
   if (e instanceof UserError || e instanceof RecoveryKeyError) {
@@ -43,5 +47,5 @@ try {
     process.exitCode = 1;
   } else throw e;
 } finally {
-  db.$client.close();
+  await closeDb(db);
 }

@@ -91,7 +91,7 @@ export function guard(db: Db, rule: RouteRule): MiddlewareHandler<AdminEnv> {
     const unsafe = c.req.method !== 'GET' && c.req.method !== 'HEAD';
     // Fail closed: a state-changing request must come from a page of this site.
     if (unsafe && !sameOrigin(c)) throw new AccessError(403, 'bad_origin', '请求来源不正确（缺少或不匹配 Origin），已拒绝。请从后台页面重新操作。');
-    const session = sessionFromToken(db, getCookie(c, SESSION_COOKIE));
+    const session = await sessionFromToken(db, getCookie(c, SESSION_COOKIE));
     c.set('session', session);
     if (rule.allow === 'public') {
       c.set('input', await readInput(c));

@@ -29,30 +29,30 @@ export function fileHeaders(f: Pick<StaffFile, 'name'>, disposition: 'attachment
 }
 
 export function fileRoutes(db: Db, store: BlobStore, route: (rule: RouteRule, handler: Handler<AdminEnv>) => void, page: Page): void {
-  const fileOf = (c: Context<AdminEnv>) => staffFile(db, store, sessionOf(c), c.req.param('id') ?? '', c.req.param('fileId') ?? '');
+  const fileOf = async (c: Context<AdminEnv>) => staffFile(db, store, sessionOf(c), c.req.param('id') ?? '', c.req.param('fileId') ?? '');
 
   route({ method: 'GET', path: '/admin/cases/:id/files/:fileId', allow: CASE_ROLES }, async function filePreviewPage(c) {
     const s = sessionOf(c);
-    const f = fileOf(c);
+    const f = await fileOf(c);
     if (f.kind !== 'pdf') return c.redirect(`/api/admin/reports/${f.reportId}/files/${f.id}`, 303);
     let pages = 0;
     let error: string | null = null;
     try {
-      pages = await pdfPageCount(f.data());
+      pages = await pdfPageCount(await f.data());
       if (!pages) error = '读不出页数';
     } catch (e) {
       if (!(e instanceof PdfPreviewError)) throw e;
       error = e.message;
     }
-    auditFile(db, s, f, 'file.pdf_preview');
+    await auditFile(db, s, f, 'file.pdf_preview');
     return page(c, `${f.name} - 页面图像`, pdfPreviewPage(s, f, pages, PDF_PREVIEW_LIMITS.maxPages, error));
   });
 
   route({ method: 'GET', path: '/api/admin/reports/:id/files/:fileId/pages/:page', allow: CASE_ROLES }, async function pdfPageImage(c) {
-    const f = fileOf(c);
+    const f = await fileOf(c);
     if (f.kind !== 'pdf') throw new UserError(404, 'not_found', '只有 PDF 附件有页面图像。');
     try {
-      const png = await renderPdfPage(f.data(), Number(c.req.param('page')));
+      const png = await renderPdfPage(await f.data(), Number(c.req.param('page')));
       return c.body(new Uint8Array(png), 200, fileHeaders({ name: `${f.name}-${c.req.param('page')}.png` }, 'inline', 'image/png'));
     } catch (e) {
       if (e instanceof PdfPreviewError) throw new UserError(422, 'pdf_render_failed', `这一页无法转成图片：${e.message}。`);
@@ -60,17 +60,17 @@ export function fileRoutes(db: Db, store: BlobStore, route: (rule: RouteRule, ha
     }
   });
 
-  route({ method: 'GET', path: '/admin/cases/:id/files/:fileId/original', allow: CASE_ROLES }, function originalWarning(c) {
-    const f = fileOf(c);
+  route({ method: 'GET', path: '/admin/cases/:id/files/:fileId/original', allow: CASE_ROLES }, async function originalWarning(c) {
+    const f = await fileOf(c);
     return page(c, `下载原件 ${f.name}`, originalWarningPage(sessionOf(c), f));
   });
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/files/:fileId/original', allow: CASE_ROLES }, function originalDownload(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/files/:fileId/original', allow: CASE_ROLES }, async function originalDownload(c) {
     const v = c.get('input').confirm;
     if (v !== 'yes' && v !== true) throw new UserError(400, 'confirm', '请在警告页面上确认后再下载原件。', 'confirm');
-    const f = fileOf(c);
-    const data = f.data();
-    auditFile(db, sessionOf(c), f, 'file.original');
+    const f = await fileOf(c);
+    const data = await f.data();
+    await auditFile(db, sessionOf(c), f, 'file.original');
     return c.body(new Uint8Array(data), 200, fileHeaders(f, 'attachment', 'application/octet-stream'));
   });
 }

@@ -6,7 +6,7 @@
 import { asc, desc, eq, lt } from 'drizzle-orm';
 import { now } from '../../clock.ts';
 import { sha256Hex } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { first, serialize, type Db } from '../../db/client.ts';
 import { appMeta, auditLog } from '../../db/schema.ts';
 import { CHANNEL_AUDIT_ACTIONS } from '../channels/audit-actions.ts';
 
@@ -80,24 +80,32 @@ function canonical(e: Omit<Entry, 'hash'>): string {
   return JSON.stringify([e.id, e.at, e.actor, e.action, e.reportId, e.detail, e.prevHash]);
 }
 
-function head(db: Db): { id: number; hash: string } {
-  const row = db.select().from(appMeta).where(eq(appMeta.key, HEAD_KEY)).get();
+async function head(db: Db): Promise<{ id: number; hash: string }> {
+  const row = first(await db.select().from(appMeta).where(eq(appMeta.key, HEAD_KEY)).limit(1));
   return row ? (JSON.parse(row.value) as { id: number; hash: string }) : { id: 0, hash: GENESIS_HASH };
 }
 
-/** Appends inside the caller's transaction (pass the tx), so the entry commits with the change it records. */
-export function appendAuditIn(db: Db, input: AuditInput, at: Date = now()): void {
-  const prev = head(db);
+/**
+ * Appends inside the caller's transaction (pass the tx), so the entry commits with the change it records.
+ * The chain head is read and written under the 'audit' lock, so two API processes cannot both extend
+ * the same head (a forked chain); callers also take it first thing in their transaction.
+ */
+export async function appendAuditIn(db: Db, input: AuditInput, at: Date = now()): Promise<void> {
+  await serialize(db, 'audit');
+  const prev = await head(db);
   const detail = JSON.stringify(sortKeys(input.detail ?? {}));
   const entry = { id: prev.id + 1, at: at.toISOString(), actor: input.actor, action: input.action, reportId: input.reportId ?? null, detail, prevHash: prev.hash };
   const hash = sha256Hex(canonical(entry));
-  db.insert(auditLog).values({ ...entry, hash }).run();
+  await db.insert(auditLog).values({ ...entry, hash });
   const value = JSON.stringify({ id: entry.id, hash });
-  db.insert(appMeta).values({ key: HEAD_KEY, value, updatedAt: entry.at }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: entry.at } }).run();
+  await db.insert(appMeta).values({ key: HEAD_KEY, value, updatedAt: entry.at }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: entry.at } });
 }
 
-export function appendAudit(db: Db, input: AuditInput): void {
-  db.transaction((tx) => appendAuditIn(tx as unknown as Db, input), { behavior: 'immediate' });
+export async function appendAudit(db: Db, input: AuditInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    await appendAuditIn(tx, input);
+  });
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
@@ -110,8 +118,8 @@ export interface AuditProblem {
 }
 
 /** Recomputes the whole chain. Any edited, inserted, reordered or deleted entry shows up as a problem. */
-export function verifyAuditChain(db: Db): { ok: boolean; count: number; problems: AuditProblem[] } {
-  const rows = db.select().from(auditLog).orderBy(asc(auditLog.id)).all();
+export async function verifyAuditChain(db: Db): Promise<{ ok: boolean; count: number; problems: AuditProblem[] }> {
+  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
   const problems: AuditProblem[] = [];
   let prevHash = GENESIS_HASH;
   let prevId = 0;
@@ -122,7 +130,7 @@ export function verifyAuditChain(db: Db): { ok: boolean; count: number; problems
     prevHash = row.hash;
     prevId = row.id;
   }
-  const h = head(db);
+  const h = await head(db);
   if (h.id !== prevId || h.hash !== prevHash) problems.push({ id: h.id, problem: `日志末尾应为第 ${h.id} 条，实际为第 ${prevId} 条（末尾记录被删除或改动）` });
   return { ok: problems.length === 0, count: rows.length, problems };
 }
@@ -138,10 +146,10 @@ export interface AuditFilter {
   to?: string;
 }
 
-export function listAudit(db: Db, opts: AuditFilter) {
+export async function listAudit(db: Db, opts: AuditFilter) {
   const fromIso = opts.from ? new Date(`${opts.from}T00:00:00+08:00`).toISOString() : null;
   const toIso = opts.to ? new Date(new Date(`${opts.to}T00:00:00+08:00`).getTime() + 86400_000).toISOString() : null;
-  const rows = db.select().from(auditLog).orderBy(asc(auditLog.id)).all();
+  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
   const filtered = rows
     .filter((r) => (!opts.reportId || r.reportId === opts.reportId) && (!opts.actor || r.actor === opts.actor) && (!opts.action || r.action === opts.action))
     .filter((r) => (!fromIso || r.at >= fromIso) && (!toIso || r.at < toIso))
@@ -164,9 +172,9 @@ export interface AuditCheckpoint {
 }
 
 /** The checkpoint at the end of a Beijing calendar day (entries written before the next midnight). */
-export function auditCheckpoint(db: Db, day: string): AuditCheckpoint {
+export async function auditCheckpoint(db: Db, day: string): Promise<AuditCheckpoint> {
   const before = new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 86400_000).toISOString();
-  const row = db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).where(lt(auditLog.at, before)).orderBy(desc(auditLog.id)).limit(1).get();
+  const row = first(await db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).where(lt(auditLog.at, before)).orderBy(desc(auditLog.id)).limit(1));
   return { length: row?.id ?? 0, head: row?.hash ?? GENESIS_HASH, day };
 }
 
@@ -181,15 +189,15 @@ export function parseCheckpoint(text: string): { length: number | null; head: st
  * Checks a kept checkpoint against the chain: the entry at that position must still carry that hash
  * (and the chain itself must verify up to it). Without a length, the hash must appear anywhere.
  */
-export function verifyCheckpoint(db: Db, checkpoint: { length: number | null; head: string }): { ok: boolean; message: string } {
+export async function verifyCheckpoint(db: Db, checkpoint: { length: number | null; head: string }): Promise<{ ok: boolean; message: string }> {
   if (checkpoint.length === 0) return checkpoint.head === GENESIS_HASH ? { ok: true, message: '校验点是空日志，没有可比对的记录。' } : { ok: false, message: '长度为 0 的校验点哈希应为全 0。' };
   const row =
     checkpoint.length !== null
-      ? db.select().from(auditLog).where(eq(auditLog.id, checkpoint.length)).get()
-      : db.select().from(auditLog).where(eq(auditLog.hash, checkpoint.head)).get();
+      ? first(await db.select().from(auditLog).where(eq(auditLog.id, checkpoint.length)).limit(1))
+      : first(await db.select().from(auditLog).where(eq(auditLog.hash, checkpoint.head)).orderBy(asc(auditLog.id)).limit(1));
   if (!row) return { ok: false, message: checkpoint.length !== null ? `日志里已经没有第 ${checkpoint.length} 条记录：校验点之前的记录被删除了。` : '日志里找不到这个哈希值：校验点之前的记录被改写或删除了。' };
   if (row.hash !== checkpoint.head) return { ok: false, message: `第 ${row.id} 条记录的哈希值与校验点不同：这条或它之前的记录被改写后重新计算了哈希。` };
-  const chain = verifyAuditChain(db);
+  const chain = await verifyAuditChain(db);
   const before = chain.problems.filter((p) => p.id <= row.id);
   if (before.length) return { ok: false, message: `校验点之前的记录有问题：${before.map((p) => `第 ${p.id} 条${p.problem}`).join('；')}` };
   return { ok: true, message: `校验点相符：第 ${row.id} 条记录的哈希值仍是 ${row.hash}。` };

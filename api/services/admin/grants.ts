@@ -9,12 +9,12 @@
  *  2. on the server's command line with the recovery key (`npm run keys:grant`), never in a web page.
  * Every request, grant, refusal and withdrawal is audited, in the same transaction as the change.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { DEPARTMENT_NAMES, type DepartmentCode } from '../../../config/departments.ts';
 import type { StaffRole } from '../../../config/staff.ts';
 import { createHash } from 'node:crypto';
 import { decodeRecoveryKey, open, publicKeyFromPrivate, randomId, seal } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { first, serialize, type Db } from '../../db/client.ts';
 import { cryptoKeys, keyGrantRequests, staffKeyGrants, staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { KEY_IDS, RecoveryKeyError, type InstanceKeys } from '../keys.ts';
@@ -56,37 +56,41 @@ export function keyName(keyId: string): string {
  * transaction). Department keys are created here when missing, sealed to escrow only, so the first
  * holder of a new department's key can only come from the recovery key.
  */
-export function requestRoleKeysIn(tx: Db, keys: InstanceKeys, user: Pick<StaffRow, 'id' | 'role' | 'department'>, requestedBy: string, reason: GrantReason): string[] {
+export async function requestRoleKeysIn(tx: Db, keys: InstanceKeys, user: Pick<StaffRow, 'id' | 'role' | 'department'>, requestedBy: string, reason: GrantReason): Promise<string[]> {
   const wanted = roleKeyIds(user.role as StaffRole, user.department);
-  for (const id of wanted) if (id.startsWith('dept:')) ensureDepartmentKey(tx, keys, id.slice(5) as DepartmentCode);
-  const held = new Set(heldKeyIds(tx, user.id));
+  for (const id of wanted) if (id.startsWith('dept:')) await ensureDepartmentKey(tx, keys, id.slice(5) as DepartmentCode);
+  const held = new Set(await heldKeyIds(tx, user.id));
   const pending = new Set(
-    tx
-      .select({ k: keyGrantRequests.keyId })
-      .from(keyGrantRequests)
-      .where(and(eq(keyGrantRequests.userId, user.id), eq(keyGrantRequests.status, 'pending')))
-      .all()
-      .map((r) => r.k),
+    (
+      await tx
+        .select({ k: keyGrantRequests.keyId })
+        .from(keyGrantRequests)
+        .where(and(eq(keyGrantRequests.userId, user.id), eq(keyGrantRequests.status, 'pending')))
+    ).map((r) => r.k),
   );
   const made: string[] = [];
   const now = new Date().toISOString();
   for (const keyId of wanted) {
     if (held.has(keyId) || pending.has(keyId)) continue;
     const id = randomId();
-    tx.insert(keyGrantRequests).values({ id, userId: user.id, keyId, requestedBy, reason, status: 'pending', createdAt: now }).run();
-    appendAuditIn(tx, { actor: requestedBy, action: 'key.requested', detail: { staff: user.id, key: keyId, request: id, reason } });
+    await tx.insert(keyGrantRequests).values({ id, userId: user.id, keyId, requestedBy, reason, status: 'pending', createdAt: now });
+    await appendAuditIn(tx, { actor: requestedBy, action: 'key.requested', detail: { staff: user.id, key: keyId, request: id, reason } });
     made.push(id);
   }
   return made;
 }
 
 /** Removes every key an account holds and withdraws its open requests (inside the caller's transaction). */
-export function wipeKeysIn(tx: Db, userId: string, actor: string): void {
-  tx.delete(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).run();
-  const open = tx.select({ id: keyGrantRequests.id }).from(keyGrantRequests).where(and(eq(keyGrantRequests.userId, userId), eq(keyGrantRequests.status, 'pending'))).all();
+export async function wipeKeysIn(tx: Db, userId: string, actor: string): Promise<void> {
+  await tx.delete(staffKeyGrants).where(eq(staffKeyGrants.userId, userId));
+  const open = await tx
+    .select({ id: keyGrantRequests.id })
+    .from(keyGrantRequests)
+    .where(and(eq(keyGrantRequests.userId, userId), eq(keyGrantRequests.status, 'pending')))
+    .orderBy(asc(keyGrantRequests.createdAt), asc(keyGrantRequests.id));
   for (const r of open) {
-    tx.update(keyGrantRequests).set({ status: 'withdrawn', decidedBy: actor, decidedAt: new Date().toISOString() }).where(eq(keyGrantRequests.id, r.id)).run();
-    appendAuditIn(tx, { actor, action: 'key.withdrawn', detail: { staff: userId, request: r.id } });
+    await tx.update(keyGrantRequests).set({ status: 'withdrawn', decidedBy: actor, decidedAt: new Date().toISOString() }).where(eq(keyGrantRequests.id, r.id));
+    await appendAuditIn(tx, { actor, action: 'key.withdrawn', detail: { staff: userId, request: r.id } });
   }
 }
 
@@ -136,138 +140,149 @@ function viewOf(r: typeof keyGrantRequests.$inferSelect, u: StaffRow, names: Map
 }
 
 /** Pending requests this key holder could approve: for keys they hold, never for their own account. */
-export function approvableRequests(db: Db, session: StaffSession): GrantRequestView[] {
-  const held = heldKeyIds(db, session.user.id);
+export async function approvableRequests(db: Db, session: StaffSession): Promise<GrantRequestView[]> {
+  const held = await heldKeyIds(db, session.user.id);
   if (!held.length) return [];
-  const rows = db
-    .select({ r: keyGrantRequests, u: staffUsers })
-    .from(keyGrantRequests)
-    .innerJoin(staffUsers, eq(staffUsers.id, keyGrantRequests.userId))
-    .where(and(eq(keyGrantRequests.status, 'pending'), inArray(keyGrantRequests.keyId, held)))
-    .all()
-    .filter(({ r }) => r.userId !== session.user.id && r.requestedBy !== session.user.id);
-  const names = staffNames(db);
+  const rows = (
+    await db
+      .select({ r: keyGrantRequests, u: staffUsers })
+      .from(keyGrantRequests)
+      .innerJoin(staffUsers, eq(staffUsers.id, keyGrantRequests.userId))
+      .where(and(eq(keyGrantRequests.status, 'pending'), inArray(keyGrantRequests.keyId, held)))
+      .orderBy(asc(keyGrantRequests.createdAt), asc(keyGrantRequests.id))
+  ).filter(({ r }) => r.userId !== session.user.id && r.requestedBy !== session.user.id);
+  const names = await staffNames(db);
   return rows.map(({ r, u }) => viewOf(r, u, names));
 }
 
 /** The signed-in account's own open requests (shown with its check code on its 密钥授权 page). */
-export function ownPendingRequests(db: Db, session: StaffSession): GrantRequestView[] {
-  const u = db.select().from(staffUsers).where(eq(staffUsers.id, session.user.id)).get()!;
-  const names = staffNames(db);
-  return db
-    .select()
-    .from(keyGrantRequests)
-    .where(and(eq(keyGrantRequests.userId, u.id), eq(keyGrantRequests.status, 'pending')))
-    .all()
-    .map((r) => viewOf(r, u, names));
+export async function ownPendingRequests(db: Db, session: StaffSession): Promise<GrantRequestView[]> {
+  const u = first(await db.select().from(staffUsers).where(eq(staffUsers.id, session.user.id)).limit(1))!;
+  const names = await staffNames(db);
+  return (
+    await db
+      .select()
+      .from(keyGrantRequests)
+      .where(and(eq(keyGrantRequests.userId, u.id), eq(keyGrantRequests.status, 'pending')))
+      .orderBy(asc(keyGrantRequests.createdAt), asc(keyGrantRequests.id))
+  ).map((r) => viewOf(r, u, names));
 }
 
 /** Every request about one account (the administrator's account page shows where each key stands). */
-export function requestsForAccounts(db: Db): Map<string, GrantRequestView[]> {
-  const rows = db.select({ r: keyGrantRequests, u: staffUsers }).from(keyGrantRequests).innerJoin(staffUsers, eq(staffUsers.id, keyGrantRequests.userId)).where(eq(keyGrantRequests.status, 'pending')).all();
-  const names = staffNames(db);
+export async function requestsForAccounts(db: Db): Promise<Map<string, GrantRequestView[]>> {
+  const rows = await db
+    .select({ r: keyGrantRequests, u: staffUsers })
+    .from(keyGrantRequests)
+    .innerJoin(staffUsers, eq(staffUsers.id, keyGrantRequests.userId))
+    .where(eq(keyGrantRequests.status, 'pending'))
+    .orderBy(asc(keyGrantRequests.createdAt), asc(keyGrantRequests.id));
+  const names = await staffNames(db);
   const out = new Map<string, GrantRequestView[]>();
   for (const { r, u } of rows) out.set(u.id, [...(out.get(u.id) ?? []), viewOf(r, u, names)]);
   return out;
 }
 
-function staffNames(db: Db): Map<string, string> {
-  return new Map([['cli', '命令行（恢复密钥）'], ['system', '系统'], ...db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers).all().map((u) => [u.id, u.n] as [string, string])]);
+async function staffNames(db: Db): Promise<Map<string, string>> {
+  const all = await db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers);
+  return new Map([['cli', '命令行（恢复密钥）'], ['system', '系统'], ...all.map((u) => [u.id, u.n] as [string, string])]);
 }
 
 /**
  * The second person: a holder of the key approves. Their session opens the key and seals it to the
  * account's public key; the check of the request, the grant and the audit entry are one transaction.
  */
-export function approveGrant(db: Db, session: StaffSession, requestId: string): void {
-  db.transaction(
-    (tx) => {
-      const r = tx.select().from(keyGrantRequests).where(eq(keyGrantRequests.id, requestId)).get();
-      if (!r) throw new UserError(404, 'not_found', '没有这条密钥申请。');
-      if (r.status !== 'pending') throw new UserError(409, 'already_decided', '这条申请已经处理过了。');
-      if (r.userId === session.user.id) throw new UserError(403, 'own_request', '不能批准给自己的账号授予密钥：需要另一位持有这把密钥的工作人员批准。');
-      if (r.requestedBy === session.user.id) throw new UserError(403, 'own_request', '申请人不能自己批准：需要另一位持有这把密钥的工作人员批准。');
-      const target = tx.select().from(staffUsers).where(eq(staffUsers.id, r.userId)).get();
-      if (!target || !target.active) throw new UserError(409, 'inactive', '这个账号已停用，不能授予密钥。');
-      const privateKey = openHeldKey(tx as unknown as Db, session, r.keyId);
-      if (!privateKey) throw new UserError(403, 'key_missing', '您的账号没有这把密钥，不能批准这条申请。');
-      if (target.mustChangePassword) throw new UserError(409, 'initial_password', INITIAL_PASSWORD_MESSAGE);
-      const now = new Date().toISOString();
-      tx.insert(staffKeyGrants).values({ userId: target.id, keyId: r.keyId, sealedPrivateKey: seal(target.publicKey, privateKey), createdAt: now }).onConflictDoNothing().run();
-      tx.update(keyGrantRequests).set({ status: 'granted', decidedBy: session.user.id, decidedAt: now }).where(eq(keyGrantRequests.id, r.id)).run();
-      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'key.granted', detail: { staff: target.id, key: r.keyId, request: r.id, via: 'approval' } });
-    },
-    { behavior: 'immediate' },
-  );
+export async function approveGrant(db: Db, session: StaffSession, requestId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    const r = first(await tx.select().from(keyGrantRequests).where(eq(keyGrantRequests.id, requestId)).limit(1));
+    if (!r) throw new UserError(404, 'not_found', '没有这条密钥申请。');
+    if (r.status !== 'pending') throw new UserError(409, 'already_decided', '这条申请已经处理过了。');
+    if (r.userId === session.user.id) throw new UserError(403, 'own_request', '不能批准给自己的账号授予密钥：需要另一位持有这把密钥的工作人员批准。');
+    if (r.requestedBy === session.user.id) throw new UserError(403, 'own_request', '申请人不能自己批准：需要另一位持有这把密钥的工作人员批准。');
+    const target = first(await tx.select().from(staffUsers).where(eq(staffUsers.id, r.userId)).limit(1));
+    if (!target || !target.active) throw new UserError(409, 'inactive', '这个账号已停用，不能授予密钥。');
+    const privateKey = await openHeldKey(tx, session, r.keyId);
+    if (!privateKey) throw new UserError(403, 'key_missing', '您的账号没有这把密钥，不能批准这条申请。');
+    if (target.mustChangePassword) throw new UserError(409, 'initial_password', INITIAL_PASSWORD_MESSAGE);
+    const now = new Date().toISOString();
+    await tx.insert(staffKeyGrants).values({ userId: target.id, keyId: r.keyId, sealedPrivateKey: seal(target.publicKey, privateKey), createdAt: now }).onConflictDoNothing();
+    await tx.update(keyGrantRequests).set({ status: 'granted', decidedBy: session.user.id, decidedAt: now }).where(eq(keyGrantRequests.id, r.id));
+    await appendAuditIn(tx, { actor: session.user.id, action: 'key.granted', detail: { staff: target.id, key: r.keyId, request: r.id, via: 'approval' } });
+  });
 }
 
-export function refuseGrant(db: Db, session: StaffSession, requestId: string): void {
-  db.transaction(
-    (tx) => {
-      const r = tx.select().from(keyGrantRequests).where(eq(keyGrantRequests.id, requestId)).get();
-      if (!r) throw new UserError(404, 'not_found', '没有这条密钥申请。');
-      if (r.status !== 'pending') throw new UserError(409, 'already_decided', '这条申请已经处理过了。');
-      if (!heldKeyIds(tx as unknown as Db, session.user.id).includes(r.keyId) || r.userId === session.user.id) throw new UserError(403, 'key_missing', '只有持有这把密钥的其他工作人员可以处理这条申请。');
-      const now = new Date().toISOString();
-      tx.update(keyGrantRequests).set({ status: 'refused', decidedBy: session.user.id, decidedAt: now }).where(eq(keyGrantRequests.id, r.id)).run();
-      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'key.refused', detail: { staff: r.userId, key: r.keyId, request: r.id } });
-    },
-    { behavior: 'immediate' },
-  );
+export async function refuseGrant(db: Db, session: StaffSession, requestId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    const r = first(await tx.select().from(keyGrantRequests).where(eq(keyGrantRequests.id, requestId)).limit(1));
+    if (!r) throw new UserError(404, 'not_found', '没有这条密钥申请。');
+    if (r.status !== 'pending') throw new UserError(409, 'already_decided', '这条申请已经处理过了。');
+    if (!(await heldKeyIds(tx, session.user.id)).includes(r.keyId) || r.userId === session.user.id) throw new UserError(403, 'key_missing', '只有持有这把密钥的其他工作人员可以处理这条申请。');
+    const now = new Date().toISOString();
+    await tx.update(keyGrantRequests).set({ status: 'refused', decidedBy: session.user.id, decidedAt: now }).where(eq(keyGrantRequests.id, r.id));
+    await appendAuditIn(tx, { actor: session.user.id, action: 'key.refused', detail: { staff: r.userId, key: r.keyId, request: r.id } });
+  });
 }
 
 /**
  * The command-line path (`npm run keys:grant`): the recovery key opens each instance key the account's
  * role needs from its escrow copy, and seals it to the account. Audited as actor 'cli'.
  */
-export function grantWithRecoveryKey(db: Db, keys: InstanceKeys, recoveryKeyText: string, username: string): string[] {
+export async function grantWithRecoveryKey(db: Db, keys: InstanceKeys, recoveryKeyText: string, username: string): Promise<string[]> {
   const escrowPrivate = decodeRecoveryKey(recoveryKeyText);
   if (!escrowPrivate) throw new RecoveryKeyError('恢复密钥格式不正确或有抄写错误（校验失败）。');
   if (!publicKeyFromPrivate(escrowPrivate).equals(keys.escrowPublicKey)) throw new RecoveryKeyError('这个恢复密钥不属于本系统的数据。');
-  const user = db.select().from(staffUsers).where(eq(staffUsers.username, username.trim())).get();
+  const user = first(await db.select().from(staffUsers).where(eq(staffUsers.username, username.trim())).limit(1));
   if (!user || !user.active) throw new UserError(404, 'not_found', `没有在用的账号 ${username}。`);
   if (user.mustChangePassword) throw new UserError(409, 'initial_password', INITIAL_PASSWORD_MESSAGE);
   const wanted = roleKeyIds(user.role as StaffRole, user.department);
   if (!wanted.length) throw new UserError(400, 'no_keys_for_role', '这个角色（系统管理员或审计员）不持有打开举报的密钥，不需要授予。');
-  const granted: string[] = [];
-  db.transaction(
-    (tx) => {
-      const held = new Set(heldKeyIds(tx as unknown as Db, user.id));
-      const now = new Date().toISOString();
-      for (const keyId of wanted) {
-        if (keyId.startsWith('dept:')) ensureDepartmentKey(tx as unknown as Db, keys, keyId.slice(5) as DepartmentCode);
-        if (held.has(keyId)) continue;
-        const row = tx.select().from(cryptoKeys).where(eq(cryptoKeys.id, keyId)).get();
-        if (!row?.escrowSealedPrivateKey) throw new RecoveryKeyError(`缺少密钥 ${keyId} 的恢复副本。`);
-        const privateKey = open(escrowPrivate, row.escrowSealedPrivateKey);
-        tx.insert(staffKeyGrants).values({ userId: user.id, keyId, sealedPrivateKey: seal(user.publicKey, privateKey), createdAt: now }).run();
-        const pending = tx.select().from(keyGrantRequests).where(and(eq(keyGrantRequests.userId, user.id), eq(keyGrantRequests.keyId, keyId), eq(keyGrantRequests.status, 'pending'))).all();
-        for (const p of pending) tx.update(keyGrantRequests).set({ status: 'granted', decidedBy: 'cli', decidedAt: now }).where(eq(keyGrantRequests.id, p.id)).run();
-        appendAuditIn(tx as unknown as Db, { actor: 'cli', action: 'key.granted', detail: { staff: user.id, key: keyId, via: 'recovery_key' } });
-        granted.push(keyId);
-      }
-    },
-    { behavior: 'immediate' },
-  );
-  return granted;
+  // Returned from the body (not pushed from inside it): on PostgreSQL the body may run more than once.
+  return db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    const granted: string[] = [];
+    const held = new Set(await heldKeyIds(tx, user.id));
+    const now = new Date().toISOString();
+    for (const keyId of wanted) {
+      if (keyId.startsWith('dept:')) await ensureDepartmentKey(tx, keys, keyId.slice(5) as DepartmentCode);
+      if (held.has(keyId)) continue;
+      const row = first(await tx.select().from(cryptoKeys).where(eq(cryptoKeys.id, keyId)).limit(1));
+      if (!row?.escrowSealedPrivateKey) throw new RecoveryKeyError(`缺少密钥 ${keyId} 的恢复副本。`);
+      const privateKey = open(escrowPrivate, row.escrowSealedPrivateKey);
+      await tx.insert(staffKeyGrants).values({ userId: user.id, keyId, sealedPrivateKey: seal(user.publicKey, privateKey), createdAt: now });
+      const pending = await tx
+        .select()
+        .from(keyGrantRequests)
+        .where(and(eq(keyGrantRequests.userId, user.id), eq(keyGrantRequests.keyId, keyId), eq(keyGrantRequests.status, 'pending')));
+      for (const p of pending) await tx.update(keyGrantRequests).set({ status: 'granted', decidedBy: 'cli', decidedAt: now }).where(eq(keyGrantRequests.id, p.id));
+      await appendAuditIn(tx, { actor: 'cli', action: 'key.granted', detail: { staff: user.id, key: keyId, via: 'recovery_key' } });
+      granted.push(keyId);
+    }
+    return granted;
+  });
 }
 
 /**
  * At start: takes back every key an account holds that its role does not need — above all the intake
  * and department keys that administrators held before the two-person rule. Audited per key.
  */
-export function revokeKeysOutsideRoles(db: Db): number {
-  const rows = db.select({ g: staffKeyGrants, u: staffUsers }).from(staffKeyGrants).innerJoin(staffUsers, eq(staffUsers.id, staffKeyGrants.userId)).all();
+export async function revokeKeysOutsideRoles(db: Db): Promise<number> {
+  const rows = await db.select({ g: staffKeyGrants, u: staffUsers }).from(staffKeyGrants).innerJoin(staffUsers, eq(staffUsers.id, staffKeyGrants.userId));
   const extra = rows.filter(({ g, u }) => !roleKeyIds(u.role as StaffRole, u.department).includes(g.keyId));
   if (!extra.length) return 0;
-  db.transaction(
-    (tx) => {
-      for (const { g } of extra) {
-        tx.delete(staffKeyGrants).where(and(eq(staffKeyGrants.userId, g.userId), eq(staffKeyGrants.keyId, g.keyId))).run();
-        appendAuditIn(tx as unknown as Db, { actor: 'system', action: 'key.revoked', detail: { staff: g.userId, key: g.keyId } });
-      }
-    },
-    { behavior: 'immediate' },
-  );
-  return extra.length;
+  // Two processes starting together may both see the same grants; only the one that deletes a grant audits it.
+  return db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    let revoked = 0;
+    for (const { g } of extra) {
+      const gone = await tx
+        .delete(staffKeyGrants)
+        .where(and(eq(staffKeyGrants.userId, g.userId), eq(staffKeyGrants.keyId, g.keyId)))
+        .returning({ userId: staffKeyGrants.userId });
+      if (!gone.length) continue;
+      await appendAuditIn(tx, { actor: 'system', action: 'key.revoked', detail: { staff: g.userId, key: g.keyId } });
+      revoked++;
+    }
+    return revoked;
+  });
 }

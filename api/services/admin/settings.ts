@@ -1,14 +1,14 @@
 /** Handling deadlines and retention period: defaults in config/staff.ts, changes kept in app_meta. */
 import { eq } from 'drizzle-orm';
 import { DEFAULT_HANDLING, type HandlingSettings } from '../../../config/staff.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { appMeta } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 
 const KEY = 'handling_settings';
 
-export function handlingSettings(db: Db): HandlingSettings {
-  const row = db.select().from(appMeta).where(eq(appMeta.key, KEY)).get();
+export async function handlingSettings(db: Db): Promise<HandlingSettings> {
+  const row = first(await db.select().from(appMeta).where(eq(appMeta.key, KEY)).limit(1));
   return { ...DEFAULT_HANDLING, ...(row ? (JSON.parse(row.value) as Partial<HandlingSettings>) : {}) };
 }
 
@@ -31,10 +31,10 @@ export function parseSettings(input: Record<string, unknown>): HandlingSettings 
   return out;
 }
 
-export function saveHandlingSettings(db: Db, s: HandlingSettings): void {
+export async function saveHandlingSettings(db: Db, s: HandlingSettings): Promise<void> {
   const value = JSON.stringify(s);
   const now = new Date().toISOString();
-  db.insert(appMeta).values({ key: KEY, value, updatedAt: now }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } }).run();
+  await db.insert(appMeta).values({ key: KEY, value, updatedAt: now }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } });
 }
 
 export const SETTING_LABELS = Object.fromEntries(Object.entries(LIMITS).map(([k, v]) => [k, v.label])) as Record<keyof HandlingSettings, string>;

@@ -26,7 +26,7 @@ import {
   verifyPassword,
   verifyTotp,
 } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { first, serialize, type Db } from '../../db/client.ts';
 import { cryptoKeys, staffKeyGrants, staffSessions, staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import type { InstanceKeys } from '../keys.ts';
@@ -74,17 +74,23 @@ export const deptKeyId = (code: DepartmentCode) => `dept:${code}`;
  * A department's key pair (report keys are sealed to it on assignment). Created on first use with its
  * private key sealed to escrow; returns the private key when it was just made, so the caller grants it.
  */
-export function ensureDepartmentKey(db: Db, keys: InstanceKeys, code: DepartmentCode): { publicKey: Buffer; newPrivateKey: Buffer | null } {
+export async function ensureDepartmentKey(db: Db, keys: InstanceKeys, code: DepartmentCode): Promise<{ publicKey: Buffer; newPrivateKey: Buffer | null }> {
   const id = deptKeyId(code);
-  const row = db.select().from(cryptoKeys).where(eq(cryptoKeys.id, id)).get();
+  const row = first(await db.select().from(cryptoKeys).where(eq(cryptoKeys.id, id)).limit(1));
   if (row) return { publicKey: row.publicKey, newPrivateKey: null };
   const pair = generateKeyPair();
-  db.insert(cryptoKeys).values({ id, publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), createdAt: new Date().toISOString() }).run();
+  // Another process may create the same department's key meanwhile: theirs wins, ours is dropped.
+  const made = await db
+    .insert(cryptoKeys)
+    .values({ id, publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), createdAt: new Date().toISOString() })
+    .onConflictDoNothing()
+    .returning({ id: cryptoKeys.id });
+  if (!made.length) return { publicKey: first(await db.select().from(cryptoKeys).where(eq(cryptoKeys.id, id)).limit(1))!.publicKey, newPrivateKey: null };
   return { publicKey: pair.publicKey, newPrivateKey: pair.privateKey };
 }
 
-export function departmentPublicKey(db: Db, code: DepartmentCode): Buffer | null {
-  return db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).get()?.publicKey ?? null;
+export async function departmentPublicKey(db: Db, code: DepartmentCode): Promise<Buffer | null> {
+  return first(await db.select().from(cryptoKeys).where(eq(cryptoKeys.id, deptKeyId(code))).limit(1))?.publicKey ?? null;
 }
 
 export interface NewStaff {
@@ -118,41 +124,38 @@ export async function createStaff(
   grants: { keyId: string; privateKey: Buffer }[],
   actor: string,
   /** mustChangePassword: an initial password someone else chose; inTx: more writes in the same transaction. */
-  options: { mustChangePassword?: boolean; inTx?: (tx: Db, user: StaffRow) => void } = {},
+  options: { mustChangePassword?: boolean; inTx?: (tx: Db, user: StaffRow) => Promise<unknown> | void } = {},
 ): Promise<{ user: StaffRow; totpSecret: string }> {
-  if (db.select().from(staffUsers).where(eq(staffUsers.username, input.username)).get()) {
-    throw new UserError(409, 'username_taken', `登录名 ${input.username} 已经有人使用。`, 'username');
-  }
+  const taken = async (q: Db) => !!first(await q.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.username, input.username)).limit(1));
+  const takenError = () => new UserError(409, 'username_taken', `登录名 ${input.username} 已经有人使用。`, 'username');
+  if (await taken(db)) throw takenError();
   const pw = await hashPassword(input.password, passwordParams);
   const pair = generateKeyPair();
   const totpSecret = newTotpSecret();
   const id = randomId();
   const now = new Date().toISOString();
-  db.transaction(
-    (tx) => {
-      tx.insert(staffUsers)
-        .values({
-          id,
-          username: input.username,
-          displayName: input.displayName,
-          role: input.role,
-          department: input.department,
-          passwordHash: pw.hash,
-          publicKey: pair.publicKey,
-          passwordBoxedPrivateKey: boxEncrypt(pw.key, pair.privateKey, `staff-key:${id}`),
-          escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey),
-          totpBox: boxEncrypt(pw.key, Buffer.from(totpSecret, 'utf8'), `staff-totp:${id}`),
-          createdAt: now,
-          mustChangePassword: options.mustChangePassword ?? false,
-        })
-        .run();
-      for (const g of grants) tx.insert(staffKeyGrants).values({ userId: id, keyId: g.keyId, sealedPrivateKey: seal(pair.publicKey, g.privateKey), createdAt: now }).run();
-      appendAuditIn(tx as unknown as Db, { actor, action: 'staff.created', detail: { staff: id, role: input.role, department: input.department } });
-      options.inTx?.(tx as unknown as Db, tx.select().from(staffUsers).where(eq(staffUsers.id, id)).get()!);
-    },
-    { behavior: 'immediate' },
-  );
-  return { user: db.select().from(staffUsers).where(eq(staffUsers.id, id)).get()!, totpSecret };
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    if (await taken(tx)) throw takenError(); // again: someone may have taken the name while the hash ran
+    await tx.insert(staffUsers).values({
+      id,
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      department: input.department,
+      passwordHash: pw.hash,
+      publicKey: pair.publicKey,
+      passwordBoxedPrivateKey: boxEncrypt(pw.key, pair.privateKey, `staff-key:${id}`),
+      escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey),
+      totpBox: boxEncrypt(pw.key, Buffer.from(totpSecret, 'utf8'), `staff-totp:${id}`),
+      createdAt: now,
+      mustChangePassword: options.mustChangePassword ?? false,
+    });
+    for (const g of grants) await tx.insert(staffKeyGrants).values({ userId: id, keyId: g.keyId, sealedPrivateKey: seal(pair.publicKey, g.privateKey), createdAt: now });
+    await appendAuditIn(tx, { actor, action: 'staff.created', detail: { staff: id, role: input.role, department: input.department } });
+    if (options.inTx) await options.inTx(tx, first(await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).limit(1))!);
+  });
+  return { user: first(await db.select().from(staffUsers).where(eq(staffUsers.id, id)).limit(1))!, totpSecret };
 }
 
 export class LoginError extends UserError {}
@@ -202,46 +205,51 @@ function phantomAttempt(name: string, now: Date): Attempt {
  * which part was wrong. A successful login replaces any other session of the same user.
  *
  * The only await is the password hash. Everything that reads and writes the failure counter, the lock
- * and the last used TOTP step happens after it, inside one IMMEDIATE transaction on a freshly read
- * row, so parallel attempts cannot each see the old counter or the same unused code.
+ * and the last used TOTP step happens after it, inside one serialised transaction on a freshly read
+ * row, so parallel attempts (in this or another API process) cannot each see the old counter or the
+ * same unused code.
  */
 export async function login(db: Db, username: string, password: string, code: string, now: Date = new Date()): Promise<LoginResult> {
   const name = username.trim();
-  const candidate = db.select().from(staffUsers).where(eq(staffUsers.username, name)).get();
+  const candidate = first(await db.select().from(staffUsers).where(eq(staffUsers.username, name)).limit(1));
   const known = candidate && candidate.active ? candidate : null;
   const key = await verifyPassword(password, known ? known.passwordHash : await dummyPasswordHash());
   const at = now.toISOString();
-  let result: LoginResult | null = null;
-  const attempt: Attempt = known
-    ? db.transaction(
-        (tx): Attempt => {
-          const user = tx.select().from(staffUsers).where(eq(staffUsers.id, known.id)).get();
-          if (!user || !user.active) return phantomAttempt(name, now);
-          if (user.lockedUntil && user.lockedUntil > at) return { outcome: 'locked', until: user.lockedUntil };
-          const ok = key && user.passwordHash === known.passwordHash ? checkSecondFactor(user, key, code, now) : null;
-          if (!ok) {
-            const failures = user.failedLogins + 1;
-            const locked = failures >= LOGIN_RULES.maxFailures;
-            const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
-            tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id)).run();
-            appendAuditIn(tx as unknown as Db, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
-            return { outcome: 'failed', failures, locked };
-          }
-          const token = newSessionToken();
-          const csrfToken = randomBytes(24).toString('base64url');
-          tx.update(staffUsers)
-            .set({ failedLogins: 0, lockedUntil: null, totpLastStep: ok.step, ...(ok.totpBox ? { totpBox: ok.totpBox, pendingTotpSealed: null } : {}) })
-            .where(eq(staffUsers.id, user.id))
-            .run();
-          tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
-          tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), ok.privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at }).run();
-          appendAuditIn(tx as unknown as Db, { actor: user.id, action: ok.totpBox ? 'login.ok_new_authenticator' : 'login.ok' });
-          result = { token, csrfToken, user: { ...user, totpLastStep: ok.step, failedLogins: 0, lockedUntil: null } };
-          return { outcome: 'ok', step: ok.step, privateKey: ok.privateKey, totpBox: ok.totpBox };
-        },
-        { behavior: 'immediate' },
-      )
-    : phantomAttempt(name, now);
+  // 'phantom': the account was deactivated meanwhile; counted in memory after the transaction, since
+  // the body may run again on PostgreSQL and must have no side effect outside the database.
+  type Outcome = Attempt | { outcome: 'phantom' };
+  const txOutcome: { attempt: Outcome; result: LoginResult | null } = known
+    ? await db.transaction(async (tx) => {
+        await serialize(tx, 'audit');
+        const user = first(await tx.select().from(staffUsers).where(eq(staffUsers.id, known.id)).limit(1));
+        if (!user || !user.active) return { attempt: { outcome: 'phantom' as const }, result: null };
+        if (user.lockedUntil && user.lockedUntil > at) return { attempt: { outcome: 'locked' as const, until: user.lockedUntil }, result: null };
+        const ok = key && user.passwordHash === known.passwordHash ? checkSecondFactor(user, key, code, now) : null;
+        if (!ok) {
+          const failures = user.failedLogins + 1;
+          const locked = failures >= LOGIN_RULES.maxFailures;
+          const lockedUntil = locked ? new Date(now.getTime() + LOGIN_RULES.lockMinutes * 60_000).toISOString() : null;
+          await tx.update(staffUsers).set({ failedLogins: locked ? 0 : failures, lockedUntil }).where(eq(staffUsers.id, user.id));
+          await appendAuditIn(tx, { actor: user.id, action: locked ? 'login.locked' : 'login.failed', detail: { failures } });
+          return { attempt: { outcome: 'failed' as const, failures, locked }, result: null };
+        }
+        const token = newSessionToken();
+        const csrfToken = randomBytes(24).toString('base64url');
+        await tx
+          .update(staffUsers)
+          .set({ failedLogins: 0, lockedUntil: null, totpLastStep: ok.step, ...(ok.totpBox ? { totpBox: ok.totpBox, pendingTotpSealed: null } : {}) })
+          .where(eq(staffUsers.id, user.id));
+        await tx.delete(staffSessions).where(eq(staffSessions.userId, user.id));
+        await tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, keyBox: boxEncrypt(sessionKeyOf(token), ok.privateKey, `session:${user.id}`), createdAt: at, lastSeenAt: at });
+        await appendAuditIn(tx, { actor: user.id, action: ok.totpBox ? 'login.ok_new_authenticator' : 'login.ok' });
+        return {
+          attempt: { outcome: 'ok' as const, step: ok.step, privateKey: ok.privateKey, totpBox: ok.totpBox },
+          result: { token, csrfToken, user: { ...user, totpLastStep: ok.step, failedLogins: 0, lockedUntil: null } },
+        };
+      })
+    : { attempt: { outcome: 'phantom' }, result: null };
+  const attempt: Attempt = txOutcome.attempt.outcome === 'phantom' ? phantomAttempt(name, now) : txOutcome.attempt;
+  const result = txOutcome.result;
   if (attempt.outcome === 'ok' && result) return result;
   if (attempt.outcome === 'locked') {
     const minutes = Math.max(1, Math.ceil((Date.parse(attempt.until) - now.getTime()) / 60000));
@@ -279,19 +287,19 @@ export interface StaffSession {
 }
 
 /** Resolves a cookie token to a live session, or null (expired sessions are deleted). */
-export function sessionFromToken(db: Db, token: string | undefined, now: Date = new Date()): StaffSession | null {
+export async function sessionFromToken(db: Db, token: string | undefined, now: Date = new Date()): Promise<StaffSession | null> {
   if (!token || token.length > 100) return null;
-  const row = db.select().from(staffSessions).where(eq(staffSessions.id, sessionIdOf(token))).get();
+  const row = first(await db.select().from(staffSessions).where(eq(staffSessions.id, sessionIdOf(token))).limit(1));
   if (!row) return null;
   const idleLimit = now.getTime() - LOGIN_RULES.idleMinutes * 60_000;
   const ageLimit = now.getTime() - LOGIN_RULES.maxHours * 3600_000;
   if (Date.parse(row.lastSeenAt) < idleLimit || Date.parse(row.createdAt) < ageLimit) {
-    db.delete(staffSessions).where(eq(staffSessions.id, row.id)).run();
+    await db.delete(staffSessions).where(eq(staffSessions.id, row.id));
     return null;
   }
-  const user = db.select().from(staffUsers).where(eq(staffUsers.id, row.userId)).get();
+  const user = first(await db.select().from(staffUsers).where(eq(staffUsers.id, row.userId)).limit(1));
   if (!user || !user.active) return null;
-  db.update(staffSessions).set({ lastSeenAt: now.toISOString() }).where(eq(staffSessions.id, row.id)).run();
+  await db.update(staffSessions).set({ lastSeenAt: now.toISOString() }).where(eq(staffSessions.id, row.id));
   return {
     user,
     csrfToken: row.csrfToken,
@@ -299,19 +307,19 @@ export function sessionFromToken(db: Db, token: string | undefined, now: Date = 
   };
 }
 
-export function logout(db: Db, session: StaffSession): void {
-  db.delete(staffSessions).where(eq(staffSessions.userId, session.user.id)).run();
-  appendAudit(db, { actor: session.user.id, action: 'logout' });
+export async function logout(db: Db, session: StaffSession): Promise<void> {
+  await db.delete(staffSessions).where(eq(staffSessions.userId, session.user.id));
+  await appendAudit(db, { actor: session.user.id, action: 'logout' });
 }
 
 /** Instance key ids this user holds. */
-export function heldKeyIds(db: Db, userId: string): string[] {
-  return db.select({ k: staffKeyGrants.keyId }).from(staffKeyGrants).where(eq(staffKeyGrants.userId, userId)).all().map((r) => r.k);
+export async function heldKeyIds(db: Db, userId: string): Promise<string[]> {
+  return (await db.select({ k: staffKeyGrants.keyId }).from(staffKeyGrants).where(eq(staffKeyGrants.userId, userId))).map((r) => r.k);
 }
 
 /** Opens one held instance key with the session's private key; null when the user does not hold it. */
-export function openHeldKey(db: Db, session: StaffSession, keyId: string): Buffer | null {
-  const g = db.select().from(staffKeyGrants).where(and(eq(staffKeyGrants.userId, session.user.id), eq(staffKeyGrants.keyId, keyId))).get();
+export async function openHeldKey(db: Db, session: StaffSession, keyId: string): Promise<Buffer | null> {
+  const g = first(await db.select().from(staffKeyGrants).where(and(eq(staffKeyGrants.userId, session.user.id), eq(staffKeyGrants.keyId, keyId))).limit(1));
   return g ? open(session.privateKey(), g.sealedPrivateKey) : null;
 }
 
@@ -322,7 +330,7 @@ export function openHeldKey(db: Db, session: StaffSession, keyId: string): Buffe
 export async function createFirstAdmin(db: Db, keys: InstanceKeys, input: NewStaff): Promise<{ user: StaffRow; totpSecret: string }> {
   // Every department's key exists from here on (sealed to escrow only), so cases can be assigned to a
   // department before its first handler has been granted the key.
-  for (const code of DEPARTMENT_CODES) ensureDepartmentKey(db, keys, code);
+  for (const code of DEPARTMENT_CODES) await ensureDepartmentKey(db, keys, code);
   return createStaff(db, keys, { ...input, role: 'admin', department: null }, [], 'cli');
 }
 
@@ -341,24 +349,23 @@ export async function changePassword(db: Db, session: StaffSession, current: str
   if (!oldKey) throw new UserError(400, 'wrong_password', '当前密码不正确。', 'current_password');
   const totpSecret = boxDecrypt(oldKey, user.totpBox, `staff-totp:${user.id}`);
   const pw = await hashPassword(next, passwordParams);
-  const rotate = user.mustChangePassword && !!keys && heldKeyIds(db, user.id).length === 0;
+  const rotate = user.mustChangePassword && !!keys && (await heldKeyIds(db, user.id)).length === 0;
   const pair = rotate ? generateKeyPair() : null;
-  db.transaction(
-    (tx) => {
-      tx.update(staffUsers)
-        .set({
-          passwordHash: pw.hash,
-          passwordBoxedPrivateKey: boxEncrypt(pw.key, pair ? pair.privateKey : session.privateKey(), `staff-key:${user.id}`),
-          totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`),
-          mustChangePassword: false,
-          ...(pair && keys ? { publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), pendingTotpSealed: null } : {}),
-        })
-        .where(eq(staffUsers.id, user.id))
-        .run();
-      if (pair) tx.delete(staffSessions).where(eq(staffSessions.userId, user.id)).run();
-      appendAuditIn(tx as unknown as Db, { actor: user.id, action: 'staff.password_changed', detail: user.mustChangePassword ? { initial: true, new_key_pair: !!pair } : {} });
-    },
-    { behavior: 'immediate' },
-  );
+  const privateKey = pair ? pair.privateKey : session.privateKey();
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'audit');
+    await tx
+      .update(staffUsers)
+      .set({
+        passwordHash: pw.hash,
+        passwordBoxedPrivateKey: boxEncrypt(pw.key, privateKey, `staff-key:${user.id}`),
+        totpBox: boxEncrypt(pw.key, totpSecret, `staff-totp:${user.id}`),
+        mustChangePassword: false,
+        ...(pair && keys ? { publicKey: pair.publicKey, escrowSealedPrivateKey: seal(keys.escrowPublicKey, pair.privateKey), pendingTotpSealed: null } : {}),
+      })
+      .where(eq(staffUsers.id, user.id));
+    if (pair) await tx.delete(staffSessions).where(eq(staffSessions.userId, user.id));
+    await appendAuditIn(tx, { actor: user.id, action: 'staff.password_changed', detail: user.mustChangePassword ? { initial: true, new_key_pair: !!pair } : {} });
+  });
   return { relogin: !!pair };
 }
