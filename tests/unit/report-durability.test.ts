@@ -1,14 +1,15 @@
 /**
  * Durability that a process kill cannot show (the OS cache survives a SIGKILL): the database runs
- * WAL with synchronous=FULL, and every attachment blob and the files/ directory are fsynced before
+ * WAL with synchronous=FULL (SQLite) or with synchronous_commit and fsync on (PostgreSQL), and every attachment blob and the files/ directory are fsynced before
  * the transaction that acknowledges the report commits — for submissions and for reporters' messages.
  */
 import { readlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dbFile, openDb } from '../../api/db/client.ts';
-import { fileOf, jpegWithExif, makeApp, reportForm, submit, type TestApp } from './report-fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { closeDb, dbFile, dbKind, openDb, row, rows, sqliteConnection } from '../../api/db/client.ts';
+import { countRows, fileOf, jpegWithExif, makeApp, reportForm, submit, type TestApp } from './report-fixtures.ts';
 
 interface SyncCall {
   path: string;
@@ -23,9 +24,10 @@ async function spyOnFsync(t: TestApp): Promise<SyncCall[]> {
   await probe.close();
   const calls: SyncCall[] = [];
   const real = proto.sync;
-  vi.spyOn(proto, 'sync').mockImplementation(function (this: FileHandle) {
-    const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    calls.push({ path: readlinkSync(`/proc/self/fd/${this.fd}`), reports: count('reports'), files: count('report_files') });
+  // The counts are read before the real fsync starts (sync() returns a promise, so the spy may wait).
+  vi.spyOn(proto, 'sync').mockImplementation(async function (this: FileHandle) {
+    const path = readlinkSync(`/proc/self/fd/${this.fd}`);
+    calls.push({ path, reports: await countRows(t.db, 'reports'), files: await countRows(t.db, 'report_files') });
     return real.call(this);
   });
   return calls;
@@ -34,26 +36,34 @@ async function spyOnFsync(t: TestApp): Promise<SyncCall[]> {
 describe('持久性：fsync 和 synchronous=FULL', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('数据库以 WAL 和 synchronous=FULL 打开', () => {
-    const t = makeApp();
-    const db = openDb(dbFile(t.dataDir));
+  it('数据库提交即落盘：SQLite 以 WAL 和 synchronous=FULL 打开；PostgreSQL 的 synchronous_commit 和 fsync 都开着', async () => {
+    const t = await makeApp();
+    const db = await openDb(dbFile(t.dataDir));
     try {
-      expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
-      // 2 = FULL: a commit is on disk (WAL fsynced) before better-sqlite3 returns.
-      expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
-      expect(t.db.$client.pragma('synchronous', { simple: true })).toBe(2);
+      if (dbKind(db) === 'sqlite') {
+        expect(sqliteConnection(db).pragma('journal_mode', { simple: true })).toBe('wal');
+        // 2 = FULL: a commit is on disk (WAL fsynced) before better-sqlite3 returns.
+        expect(sqliteConnection(db).pragma('synchronous', { simple: true })).toBe(2);
+        expect(sqliteConnection(t.db).pragma('synchronous', { simple: true })).toBe(2);
+      } else {
+        // A commit returns only once its WAL record is flushed to disk.
+        for (const d of [db, t.db]) {
+          expect((await row<{ synchronous_commit: string }>(d, sql`show synchronous_commit`))!.synchronous_commit).toBe('on');
+          expect((await row<{ fsync: string }>(d, sql`show fsync`))!.fsync).toBe('on');
+        }
+      }
     } finally {
-      db.$client.close();
+      await closeDb(db);
     }
   });
 
   it('提交举报：每个附件文件和目录都在确认举报的事务提交之前 fsync', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const calls = await spyOnFsync(t);
     const photo = await jpegWithExif();
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(photo, 'a.jpg'), fileOf(photo, 'b.jpg')]));
     expect(res.status, JSON.stringify(body)).toBe(201);
-    const blobs = (t.db.$client.prepare('select blob_name as b from report_files').all() as { b: string }[]).map((r) => join(t.dataDir, 'files', r.b));
+    const blobs = (await rows<{ b: string }>(t.db, sql`select blob_name as b from report_files`)).map((r) => join(t.dataDir, 'files', r.b));
     expect(blobs).toHaveLength(2);
     const synced = calls.map((c) => c.path);
     for (const blob of blobs) expect(synced, `附件 ${blob} 没有 fsync`).toContain(blob);
@@ -65,7 +75,7 @@ describe('持久性：fsync 和 synchronous=FULL', () => {
   });
 
   it('举报人补充留言的附件同样先 fsync 后提交', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { body } = await submit(t.app, reportForm());
     const calls = await spyOnFsync(t);
     const form = new FormData();
@@ -74,7 +84,7 @@ describe('持久性：fsync 和 synchronous=FULL', () => {
     form.append('files', fileOf(await jpegWithExif(), 'c.jpg'));
     const res = await t.app.request('/api/reports/messages', { method: 'POST', body: form, headers: { accept: 'application/json' } });
     expect(res.status, await res.clone().text()).toBe(201);
-    const blob = (t.db.$client.prepare('select blob_name as b from report_files').get() as { b: string }).b;
+    const blob = (await row<{ b: string }>(t.db, sql`select blob_name as b from report_files`))!.b;
     const synced = calls.map((c) => c.path);
     expect(synced).toContain(join(t.dataDir, 'files', blob));
     expect(synced).toContain(join(t.dataDir, 'files'));
