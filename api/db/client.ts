@@ -439,7 +439,7 @@ const sqliteDialect = new SQLiteAsyncDialect();
 /** Raw SQL returning rows as objects keyed by column name (SQL both dialects understand). */
 export async function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   const h = handleOf(db);
-  if (h.kind === 'postgres') return (await (db as unknown as PgDatabase<never>).execute(query)).rows as T[];
+  if (h.kind === 'postgres') return ((await (db as unknown as { execute(q: SQL): Promise<{ rows: unknown[] }> }).execute(query)).rows) as T[];
   const q = sqliteDialect.sqlToQuery(query);
   return (await h.sqlite!.call(q.sql, q.params, 'objects')).rows as T[];
 }
@@ -466,7 +466,7 @@ export function first<T>(list: T[]): T | undefined {
 export async function serialize(tx: Db, name: string): Promise<void> {
   if (handleOf(tx).kind !== 'postgres') return;
   const key = createHash('sha256').update(name).digest().readBigInt64BE(0);
-  await (tx as unknown as PgDatabase<never>).execute(sqlTag`select pg_advisory_xact_lock(${key.toString()}::bigint)`);
+  await (tx as unknown as { execute(q: SQL): Promise<unknown> }).execute(sqlTag`select pg_advisory_xact_lock(${key.toString()}::bigint)`);
 }
 
 

@@ -33,7 +33,7 @@ export interface CopyResult {
 
 /** Tables in an order where every referenced table comes first. */
 function insertionOrder(): SQLiteTable[] {
-  const tables = Object.values(sqliteSchema).filter((t): t is SQLiteTable => is(t, SQLiteTable));
+  const tables = (Object.values(sqliteSchema) as unknown[]).filter((t): t is SQLiteTable => is(t, SQLiteTable));
   const byName = new Map(tables.map((t) => [sqliteConfig(t).name, t]));
   const done = new Set<string>();
   const order: SQLiteTable[] = [];
