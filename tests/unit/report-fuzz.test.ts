@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { REPORT_CATEGORY_CODES, SECTOR_CODES } from '../../config/taxonomy.ts';
+import { row } from '../../api/db/client.ts';
 import { makeApp, VALID_FIELDS } from './report-fixtures.ts';
 
 // Cheap receipt hashing here: this test is about parsing and atomicity, not the cost of scrypt.
-const t = makeApp({ fastReceipts: true });
+const t = await makeApp({ fastReceipts: true });
 const tinyPng = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
 
 const oddText = fc.oneof(
@@ -82,13 +83,13 @@ const anyRequest = fc.record({
   payload: fc.oneof(formBody, rawBody),
 });
 
-function integrity() {
-  const q = (s: string) => t.db.get<{ n: number }>(sql.raw(s))!.n;
+async function integrity() {
+  const q = async (s: string) => Number((await row<{ n: number }>(t.db, sql.raw(s)))!.n);
   return {
-    reports: q('select count(*) as n from reports'),
-    orphanGrants: q('select count(*) as n from reports r where not exists (select 1 from report_key_grants g where g.report_id = r.id)'),
-    orphanEvents: q('select count(*) as n from reports r where not exists (select 1 from report_events e where e.report_id = r.id)'),
-    files: q('select count(*) as n from report_files'),
+    reports: await q('select count(*) as n from reports'),
+    orphanGrants: await q('select count(*) as n from reports r where not exists (select 1 from report_key_grants g where g.report_id = r.id)'),
+    orphanEvents: await q('select count(*) as n from reports r where not exists (select 1 from report_events e where e.report_id = r.id)'),
+    files: await q('select count(*) as n from report_files'),
     blobs: readdirSync(join(t.dataDir, 'files')).length,
   };
 }
@@ -100,14 +101,14 @@ describe('模糊测试：畸形请求', () => {
     await fc.assert(
       fc.asyncProperty(anyRequest, async ({ path, accept, payload }) => {
         runs++;
-        const before = integrity();
+        const before = await integrity();
         const headers: Record<string, string> = {};
         if (accept) headers.accept = accept;
         if (payload.contentType) headers['content-type'] = payload.contentType;
         const res = await t.app.request(path, { method: 'POST', body: payload.body, headers });
         const text = await res.text();
         expect(res.status, `${path} → ${res.status}: ${text.slice(0, 200)}`).toBeLessThan(500);
-        const after = integrity();
+        const after = await integrity();
         expect(after.orphanGrants).toBe(0);
         expect(after.orphanEvents).toBe(0);
         expect(after.blobs).toBe(after.files);

@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_TYPES } from '../../config/reporting.ts';
 import { CANARY, gifExtensions, jpegSegments, metadataFixtures, pngChunks, webpChunks, type MetaFixture } from './metadata-fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { row } from '../../api/db/client.ts';
 import { fileOf, makeApp, reportForm, submit } from './report-fixtures.ts';
 import { decryptAttachments } from './stored-attachment.ts';
 
@@ -69,13 +71,13 @@ describe('附件元数据：每种接受的图片格式，解密后用独立解�
   });
 
   it('存下来的附件没有任何元数据，图片完好，告诉举报人的"已清除"属实', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const problems: string[] = [];
     for (const f of fixtures) {
       const { res, body } = await submit(t.app, reportForm({}, [fileOf(f.data, f.name)]));
       expect(res.status, `${f.name}: ${JSON.stringify(body)}`).toBe(201);
-      const reportId = (t.db.$client.prepare('select id from reports order by rowid desc limit 1').get() as { id: string }).id;
-      const [stored] = decryptAttachments(t.db, t.deps.store, t.recoveryKey, reportId);
+      const reportId = (await row<{ id: string }>(t.db, sql`select id from reports order by rowid desc limit 1`))!.id;
+      const [stored] = await decryptAttachments(t.db, t.deps.store, t.recoveryKey, reportId);
       const out = stored!.plaintext;
       const removed = body.attachments[0].removed as string[];
 

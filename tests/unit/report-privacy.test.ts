@@ -5,7 +5,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileOf, jpegWithExif, startServer, VALID_FIELDS, type RunningServer } from './report-fixtures.ts';
+import { closeDb, dbFile, openDb } from '../../api/db/client.ts';
+import { databaseKind } from '../../api/db/dialect.ts';
+import { fileOf, jpegWithExif, startServer, storedCells, VALID_FIELDS, type RunningServer } from './report-fixtures.ts';
+
+/** The database the server process runs on (it inherits this environment). */
+const KIND = databaseKind(process.env);
 
 // A loopback address of our own, so it cannot be confused with "127.0.0.1" in the startup banner.
 const CLIENT_ADDRESS = '127.0.0.77';
@@ -126,15 +131,19 @@ describe('隐私：真实服务进程', () => {
 
     // While the server still runs, the WAL holds the new pages: read every file below DATA_DIR now…
     const running = allFiles(dataDir).map((file) => ({ file, bytes: readFileSync(file) }));
-    expect(running.map((f) => f.file.slice(dataDir.length))).toContain('/app.db-wal');
+    if (KIND === 'sqlite') expect(running.map((f) => f.file.slice(dataDir.length))).toContain('/app.db-wal');
     // …then stop gracefully (the WAL is checkpointed into app.db) and read everything again.
     server.proc.kill('SIGTERM');
     await new Promise((r) => server.proc.once('exit', r));
     const output = server.output();
     const stopped = allFiles(dataDir).map((file) => ({ file, bytes: readFileSync(file) }));
-    expect(stopped.length).toBeGreaterThanOrEqual(2);
+    expect(stopped.length).toBeGreaterThanOrEqual(KIND === 'sqlite' ? 2 : 1);
     expect(existsSync(join(dataDir, 'files'))).toBe(true);
-    expect(statSync(join(dataDir, 'app.db')).size).toBeGreaterThan(0);
+    if (KIND === 'sqlite') expect(statSync(join(dataDir, 'app.db')).size).toBeGreaterThan(0);
+    // Every value of every table, as the database hands it out (on PostgreSQL there is no file here).
+    const db = await openDb(dbFile(dataDir));
+    const cells = await storedCells(db).finally(() => closeDb(db));
+    expect(cells.length).toBeGreaterThan(10);
 
     const identifying = [CLIENT_ADDRESS, USER_AGENT, 'UA-CANARY-7731', 'PrivacyProbe', FORWARDED_FOR, receipt, formatReceiptForHumans(receipt)];
     const content = [SECRET_TEXT, 'CANARY-TEXT-9034', '孙七CANARY', '13700001111', 'IMG_CANARY', 'CANARY-REPLY', VALID_FIELDS.place, VALID_FIELDS.description];
@@ -144,6 +153,7 @@ describe('隐私：真实服务进程', () => {
       ...leaks(everything, '服务器输出（stdout/stderr）', Buffer.from(output)),
       ...running.flatMap((f) => leaks(everything, `${f.file}（运行中）`, f.bytes)),
       ...stopped.flatMap((f) => leaks(everything, `${f.file}（停止后）`, f.bytes)),
+      ...cells.flatMap((c, i) => leaks(everything, `数据库第 ${i} 个值`, c)),
     ];
     expect(found, '不该出现的内容').toEqual([]);
   }, 60_000);
