@@ -10,14 +10,14 @@ import type { PageShell } from '../views/shell.ts';
 
 export function dataRoutes(db: Db, shell: PageShell): Hono {
   const app = new Hono();
-  app.get('/api/stats', function statsJson(c) {
+  app.get('/api/stats', async function statsJson(c) {
     c.header('Cache-Control', 'no-cache');
-    return c.json(publicStats(db));
+    return c.json(await publicStats(db));
   });
   app.get('/data', (c) => c.redirect('/data/', 301));
-  app.get('/data/', function dataPageRoute(c) {
+  app.get('/data/', async function dataPageRoute(c) {
     c.header('Cache-Control', 'no-cache');
-    return c.html(shell.renderIndexable({ title: '数据公开', description: '商河县安全生产举报的受理、办结、办结率和奖励情况，按月份和行业领域公开。', body: dataPage(publicStats(db)) }));
+    return c.html(shell.renderIndexable({ title: '数据公开', description: '商河县安全生产举报的受理、办结、办结率和奖励情况，按月份和行业领域公开。', body: dataPage(await publicStats(db)) }));
   });
   return app;
 }

@@ -9,13 +9,15 @@ import { suggestReward } from '../../api/services/admin/rewards.ts';
 import { publicStats } from '../../api/services/admin/stats.ts';
 import { call, fileReportAs, lookup, makeApp, staffOf } from './admin-fixtures.ts';
 import { fileOf, jpegWithExif } from './report-fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { rows as dbRows } from '../../api/db/client.ts';
 
 describe('case workflow', () => {
   it('takes a report from submission to closure, the reporter following by receipt', async () => {
     // A report received under the 2021 Shandong rules (before the 2025 revision), on the test clock.
     process.env.NOW = '2025-06-10';
     onTestFinished(() => void delete process.env.NOW);
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'intake1', 'intake');
     const handler = await staffOf(t, 'hazchem', 'handler', 'emergency');
     const otherHandler = await staffOf(t, 'firefighter', 'handler', 'fire_rescue');
@@ -98,7 +100,7 @@ describe('case workflow', () => {
     expect(closed.messages.at(-1).body).toContain('企业已恢复报警器');
 
     // Everything above is in the audit log, under staff ids only.
-    const actions = t.db.$client.prepare('select action from audit_log').all().map((r: any) => r.action);
+    const actions = (await dbRows<{ action: string }>(t.db, sql`select action from audit_log`)).map((r) => r.action);
     for (const a of ['case.opened', 'report.transition', 'report.assigned', 'report.extended', 'reward.decided', 'file.downloaded', 'file.viewed_inline', 'login.ok']) expect(actions).toContain(a);
 
     // CSV for the 安委会 report: BOM, Chinese headers, no report text.
@@ -113,7 +115,7 @@ describe('case workflow', () => {
   }, 60_000);
 
   it('releases a real-name identity only after a custodian approves, once, audited', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in2', 'intake');
     const handler = await staffOf(t, 'h2', 'handler', 'emergency');
     const custodian = await staffOf(t, 'keeper', 'custodian');
@@ -134,13 +136,13 @@ describe('case workflow', () => {
     expect(shown.json).toEqual({ name: '李四', phone: '13900000000' });
     const again = await call(t, handler, 'POST', `/api/admin/identity-requests/${requestId}/view`, {});
     expect(again.status).toBe(410);
-    const actions = t.db.$client.prepare('select action from audit_log where report_id = ?').all(reportId).map((r: any) => r.action);
+    const actions = (await dbRows<{ action: string }>(t.db, sql`select action from audit_log where report_id = ${reportId}`)).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['identity.requested', 'identity.approved', 'identity.viewed']));
-    expect(JSON.stringify(t.db.$client.prepare('select * from audit_log').all())).not.toContain('李四');
+    expect(JSON.stringify(await dbRows(t.db, sql`select * from audit_log`))).not.toContain('李四');
   }, 30_000);
 
   it('refuses reasons for not accepting that are missing, and the reporter reads the reason', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in3', 'intake');
     const { receipt, reportId } = await fileReportAs(t);
     expect((await call(t, intake, 'POST', `/api/admin/reports/${reportId}/transition`, { status: 'not_accepted', note: '' })).json.error.message).toMatch(/不予受理的原因/);
@@ -153,7 +155,7 @@ describe('case workflow', () => {
 
 describe('public figures', () => {
   it('suppresses counts below 3 and everything derived from them', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in4', 'intake');
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await fileReportAs(t)).reportId);
@@ -161,8 +163,8 @@ describe('public figures', () => {
     for (const id of ids.slice(0, 3)) await call(t, intake, 'POST', `/api/admin/reports/${id}/transition`, { status: 'accepted', note: '' });
     // Public figures cover whole days: what was filed today counts from tomorrow.
     const tomorrow = addDays(dayOf(), 1);
-    expect(publicStats(t.db).totals.received).toBe(0);
-    const stats = publicStats(t.db, tomorrow);
+    expect((await publicStats(t.db)).totals.received).toBe(0);
+    const stats = await publicStats(t.db, tomorrow);
     expect(stats.totals.received).toBe(5);
     expect(stats.totals.accepted).toBe(3);
     expect(stats.totals.closed).toBe(0); // 0 is shown as 0, not suppressed

@@ -3,8 +3,9 @@
  * sealed to the custodian, receipt works on the reporter's lookup), 12345 work orders (import, duplicate
  * refused, result export), figures by channel, and the settings of notifications at their boundaries.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { row as dbRow, rows as dbRows } from '../../api/db/client.ts';
 import { ConfigError } from '../../api/env.ts';
 import { parseReceivedOn, MAX_RECEIVED_AGE_DAYS } from '../../api/services/channels/staff-intake.ts';
 import { dayFromPlatform, parseCsv } from '../../api/services/channels/hotline.ts';
@@ -16,14 +17,14 @@ import { parseNotifyEnv } from '../../api/services/notify/config.ts';
 import { validateWebhookUrl } from '../../api/services/notify/settings.ts';
 import { dingtalkSignedUrl } from '../../api/services/notify/transports.ts';
 import { call, lookup, makeApp, ORIGIN, staffOf, type StaffLogin } from './admin-fixtures.ts';
-import { fileOf, jpegWithExif } from './report-fixtures.ts';
+import { fileOf, jpegWithExif, type TestApp } from './report-fixtures.ts';
 import { setNow } from './office-fixtures.ts';
 import { DEFAULT_BODY_LIMIT } from '../../api/app.ts';
 import { UPLOAD_BODY_LIMIT } from '../../api/routes/reports.ts';
 import { handlingSettings } from '../../api/services/admin/settings.ts';
 import { describeAudit } from '../../api/services/admin/audit-labels.ts';
 
-async function postForm(t: ReturnType<typeof makeApp>, who: StaffLogin, path: string, form: FormData, json = true) {
+async function postForm(t: TestApp, who: StaffLogin, path: string, form: FormData, json = true) {
   const headers: Record<string, string> = { origin: ORIGIN, cookie: who.cookie };
   if (json) headers.accept = 'application/json';
   form.set('_csrf', who.csrf);
@@ -39,7 +40,10 @@ function entryForm(fields: Record<string, string>): FormData {
 }
 
 describe('staff-entered reports', () => {
-  const t = makeApp({ fastReceipts: true });
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp({ fastReceipts: true });
+  });
 
   it('records a phone report with the channel and received date; the reporter follows it by receipt', async () => {
     const officer = await staffOf(t, 'phone1', 'intake');
@@ -53,12 +57,12 @@ describe('staff-entered reports', () => {
     expect(view.place).toBe('许商街道某商场三楼');
     expect(JSON.stringify(view)).not.toContain('张来电');
     // Identity sealed to the custodian only, as on the web path.
-    const { custodianPrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
-    expect(openIdentityAsCustodian(t.db, r.body.report_id, custodianPrivateKey)).toEqual({ name: '张来电', phone: '13900001111' });
-    const row = t.db.get<{ channel: string; received_on: string; due_on: string }>(sql`select channel, received_on, due_on from reports where id = ${r.body.report_id}`)!;
+    const { custodianPrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
+    expect(await openIdentityAsCustodian(t.db, r.body.report_id, custodianPrivateKey)).toEqual({ name: '张来电', phone: '13900001111' });
+    const row = (await dbRow<{ channel: string; received_on: string; due_on: string }>(t.db, sql`select channel, received_on, due_on from reports where id = ${r.body.report_id}`))!;
     expect(row).toEqual({ channel: 'phone_12350', received_on: received, due_on: addDays(received, 60) });
     // Audited with the channel; never the receipt.
-    const audit = t.db.all<{ action: string; detail: string }>(sql`select action, detail from audit_log where report_id = ${r.body.report_id}`);
+    const audit = await dbRows<{ action: string; detail: string }>(t.db, sql`select action, detail from audit_log where report_id = ${r.body.report_id}`);
     expect(audit.map((a) => a.action)).toContain('report.entered');
     expect(JSON.stringify(audit)).not.toContain(r.body.receipt);
     // The queue shows the channel.
@@ -92,7 +96,7 @@ describe('staff-entered reports', () => {
 
   it('refuses bad entries in Chinese and keeps nothing', async () => {
     const officer = await staffOf(t, 'phone2', 'intake');
-    const before = t.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
+    const before = Number((await dbRow<{ n: number }>(t.db, sql`select count(*) as n from reports`))!.n);
     for (const [fields, pattern] of [
       [{ channel: 'web' }, /收到方式/],
       [{ channel: 'hotline_order' }, /导入工单/],
@@ -104,7 +108,7 @@ describe('staff-entered reports', () => {
       expect(r.status, JSON.stringify(fields)).toBe(400);
       expect(r.body.error.message).toMatch(pattern);
     }
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n).toBe(before);
+    expect(Number((await dbRow<{ n: number }>(t.db, sql`select count(*) as n from reports`))!.n)).toBe(before);
     // The form without JavaScript gets its page back with what was typed.
     const page = await postForm(t, officer, '/api/admin/intake', entryForm({ channel: 'transfer', place: '保留的地点文字' }), false);
     expect(page.status).toBe(400);
@@ -128,7 +132,10 @@ describe('staff-entered reports', () => {
 });
 
 describe('12345 work orders', () => {
-  const t = makeApp({ fastReceipts: true });
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp({ fastReceipts: true });
+  });
   const csv = (rows: string[]) => ['工单编号,受理时间,诉求内容,事发地址,所属镇街,诉求类别,来电人,来电号码,办理时限', ...rows].join('\r\n');
 
   async function importFile(who: StaffLogin, name: string, text: string | Uint8Array) {
@@ -143,18 +150,19 @@ describe('12345 work orders', () => {
     const r = await importFile(officer, 'orders.csv', csv([`SH2026120001,2026-12-01 09:30:00,"小区燃气管道漏气，有很大的燃气味，物业不管",许商街道某小区5号楼,许商街道,燃气安全隐患,李热线,13700002222,2026-12-06`]));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.imported).toEqual(['SH2026120001']);
-    const row = t.db.get<{ id: string; channel: string; sector: string; created_on: string; real_name: number }>(sql`select id, channel, sector, created_on, real_name from reports where channel = 'hotline_order'`)!;
-    expect(row).toMatchObject({ channel: 'hotline_order', sector: 'gas', created_on: '2026-12-01', real_name: 1 });
+    const row = (await dbRow<{ id: string; channel: string; sector: string; created_on: string; real_name: number | boolean }>(t.db, sql`select id, channel, sector, created_on, real_name from reports where channel = 'hotline_order'`))!;
+    // real_name is 1 on SQLite and true on PostgreSQL.
+    expect({ ...row, real_name: Boolean(row.real_name) }).toMatchObject({ channel: 'hotline_order', sector: 'gas', created_on: '2026-12-01', real_name: true });
 
     const cv = await call(t, officer, 'GET', `/api/admin/reports/${row.id}`);
     expect(cv.json.origin).toMatchObject({ channel: 'hotline_order', order_no: 'SH2026120001', hotline_due_on: '2026-12-06', entered_by: '测试hot1' });
-    const count = () => t.db.get<{ n: number }>(sql`select count(*) as n from reports`)!.n;
-    const before = count();
+    const count = async () => Number((await dbRow<{ n: number }>(t.db, sql`select count(*) as n from reports`))!.n);
+    const before = await count();
     const dup = await importFile(officer, 'orders.csv', csv([`SH2026120002,2026-12-02,楼道里堆放大量纸箱和电动车，堵住了安全出口,殷巷镇,殷巷镇,消防,,,`, `SH2026120001,2026-12-01,小区燃气管道漏气有很大的燃气味,许商街道,许商街道,燃气,,,`]));
     expect(dup.status).toBe(409);
     expect(dup.body.error.message).toMatch(/工单编号 SH2026120001 已于 .* 导入过，不能重复导入/);
     expect(dup.body.error.message).toMatch(/没有导入任何工单/);
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
 
     // A daily export repeating yesterday's order: with "skip already imported" only the new one comes in.
     const again = new FormData();
@@ -163,8 +171,8 @@ describe('12345 work orders', () => {
     const skipped = await postForm(t, officer, '/api/admin/hotline/import', again);
     expect(skipped.status, JSON.stringify(skipped.body)).toBe(201);
     expect(skipped.body).toEqual({ imported: ['SH2026120003'], skipped: ['SH2026120001'] });
-    expect(count()).toBe(before + 1);
-    expect(t.db.get<{ n: number }>(sql`select count(*) as n from hotline_orders where order_no = 'SH2026120001'`)!.n).toBe(1);
+    expect(await count()).toBe(before + 1);
+    expect(Number((await dbRow<{ n: number }>(t.db, sql`select count(*) as n from hotline_orders where order_no = 'SH2026120001'`))!.n)).toBe(1);
 
     // Handle it through the same workflow, then export the reply for the hotline.
     const id = row.id;
@@ -184,7 +192,7 @@ describe('12345 work orders', () => {
     expect(text).toContain('已督促燃气公司更换漏气管道');
     const json = await (await t.app.request('/api/admin/hotline/results.json', { headers: { cookie: officer.cookie } })).json();
     expect(json.orders[0]).toMatchObject({ order_no: 'SH2026120001', case_number: expect.stringMatching(/^商安举〔2026〕\d{4}号$/), status: 'closed', hotline_due_on: '2026-12-06', departments: ['县住建局'] });
-    expect(t.db.get<{ e: string | null }>(sql`select exported_at as e from hotline_orders`)!.e).not.toBeNull();
+    expect((await dbRow<{ e: string | null }>(t.db, sql`select exported_at as e from hotline_orders`))!.e).not.toBeNull();
   });
 
   it('reads JSON; refuses a row without a date, listing the line', async () => {
@@ -249,7 +257,10 @@ describe('notification settings at their boundaries', () => {
 });
 
 describe('channels on top of edge, staffsec and office (merge)', () => {
-  const t = makeApp({ fastReceipts: true });
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp({ fastReceipts: true });
+  });
 
   it('the intake form is under the per-route upload limit: above 256 KB multipart is read, above the upload limit 413', async () => {
     const officer = await staffOf(t, 'lim1', 'intake');
@@ -272,8 +283,8 @@ describe('channels on top of edge, staffsec and office (merge)', () => {
     setNow('2026-12-07');
     const r = await postForm(t, officer, '/api/admin/intake', entryForm({ channel: 'letter', received_on: '2025-12-31' }));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const row = t.db.get<{ y: number; due: string; created: string }>(sql`select case_year as y, due_on as due, created_on as created from reports where id = ${r.body.report_id}`)!;
-    expect(row).toEqual({ y: 2025, due: addDays('2025-12-31', handlingSettings(t.db).closeDays), created: '2025-12-31' });
+    const row = (await dbRow<{ y: number; due: string; created: string }>(t.db, sql`select case_year as y, due_on as due, created_on as created from reports where id = ${r.body.report_id}`))!;
+    expect(row).toEqual({ y: 2025, due: addDays('2025-12-31', (await handlingSettings(t.db)).closeDays), created: '2025-12-31' });
     const cv = await call(t, officer, 'GET', `/api/admin/reports/${r.body.report_id}`);
     expect(cv.json.ref).toMatch(/^商安举〔2025〕\d{4}号$/);
     expect(cv.json.origin.channel_label).toBe('来信');

@@ -7,6 +7,8 @@ import { addDays, dayOf } from '../../api/services/reports/shared.ts';
 import { parseCaseNumberQuery } from '../../api/services/admin/cases.ts';
 import { call, fileReportAs, lookup, makeApp, staffOf, type StaffLogin } from './admin-fixtures.ts';
 import { fileOf, jpegWithExif, type TestApp } from './report-fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { exec, row as dbRow, rows as dbRows } from '../../api/db/client.ts';
 import { auditActions, formPost, getPage, setNow } from './office-fixtures.ts';
 
 /** The reporter's no-JS status page: the lookup answers 303 to a single-use view (issue 10), which we open once. */
@@ -17,7 +19,7 @@ async function reporterPage(t: { app: { request: (url: string, init?: RequestIni
 }
 
 async function office() {
-  const t = makeApp({ fastReceipts: true });
+  const t = await makeApp({ fastReceipts: true });
   const admin = await staffOf(t, 'admin1', 'admin');
   const intake = await staffOf(t, 'intake1', 'intake');
   const handler = await staffOf(t, 'chem1', 'handler', 'emergency');
@@ -76,7 +78,7 @@ describe('observation 2 and build 3: internal notes vs messages', () => {
     expect(reporterView).not.toContain('（内部）');
     expect(reporterView).not.toContain('王某');
     // Sealed at rest: no plaintext in the database file.
-    const raw = JSON.stringify(t.db.$client.prepare('select * from case_notes').all());
+    const raw = JSON.stringify(await dbRows(t.db, sql`select * from case_notes`));
     expect(raw).not.toContain('约谈');
     const view = await call(t, handler, 'GET', `/api/admin/reports/${reportId}`);
     const notes = view.json.notes.map((n: { body: string }) => n.body);
@@ -112,7 +114,7 @@ describe('observation 3 and build 4: reward calculator in the decision form, cor
     expect(calc.body).toContain('潍坊市应急管理局'); // the source is shown with the working
     expect(calc.body).toMatch(/id="rw-fine" name="fine_yuan" type="number" min="0" value="40000"/);
     expect(calc.body).toMatch(/id="rw-amount" name="amount_yuan" type="number" min="0" value="20000"/);
-    expect(auditActions(t, reportId)).not.toContain('reward.decided');
+    expect(await auditActions(t, reportId)).not.toContain('reward.decided');
     // A wrong amount: the page comes back with the reason beside the form and the typed values.
     const wrong = await formPost(t, boss, `/api/admin/reports/${reportId}/reward`, { ...form, amount_yuan: '30000', reason: '感谢您的举报', action: 'decide' });
     expect(wrong.status).toBe(400);
@@ -132,7 +134,7 @@ describe('observation 3 and build 4: reward calculator in the decision form, cor
     expect(after.reward).toMatchObject({ decision: 'not_granted', amount_yuan: null });
     expect(after.messages.at(-1).body).toMatch(/^奖励决定已更正，以本条为准。/);
     expect(JSON.stringify(after)).not.toContain('复议撤销了罚款决定');
-    const audit = t.db.$client.prepare("select detail from audit_log where action = 'reward.corrected'").get() as { detail: string };
+    const audit = (await dbRow<{ detail: string }>(t.db, sql`select detail from audit_log where action = 'reward.corrected'`))!;
     expect(JSON.parse(audit.detail)).toMatchObject({ from_decision: 'granted', from_amount_yuan: 20000, decision: 'not_granted', revision: 2 });
     const view = await call(t, boss, 'GET', `/api/admin/reports/${reportId}`);
     expect(view.json.notes.at(-1).body).toContain('复议撤销了罚款决定');
@@ -188,10 +190,10 @@ describe('observation 5 and build 5: the audit log is usable', () => {
     const fileId = view.json.files[0].id;
     // The page shows the image on every reload: logged once per login session, like the opening itself.
     for (let i = 0; i < 3; i++) await call(t, intake, 'GET', `/api/admin/reports/${reportId}/files/${fileId}?preview=1`);
-    expect(auditActions(t, reportId)).toEqual(['case.opened', 'file.viewed_inline']);
+    expect(await auditActions(t, reportId)).toEqual(['case.opened', 'file.viewed_inline']);
     await call(t, intake, 'GET', `/api/admin/reports/${reportId}/files/${fileId}`);
     await step(t, intake, reportId, 'accepted');
-    expect(auditActions(t, reportId)).toEqual(['case.opened', 'file.viewed_inline', 'file.downloaded', 'report.transition']);
+    expect(await auditActions(t, reportId)).toEqual(['case.opened', 'file.viewed_inline', 'file.downloaded', 'report.transition']);
     const number = view.json.ref as string;
     expect(number).toMatch(/^商安举〔\d{4}〕0001号$/);
     const page = await getPage(t, auditor, '/admin/audit/');
@@ -273,7 +275,7 @@ describe('observation 8: minor items', () => {
     const asked = await call(t, handler2, 'POST', `/api/admin/reports/${reportId}/identity-requests`, { reason: '需要举报人到现场指认具体位置' });
     expect(asked.status).toBe(200);
     const list = await getPage(t, custodian, '/admin/identity/');
-    const at = t.db.$client.prepare('select created_at from identity_requests').get() as { created_at: string };
+    const at = (await dbRow<{ created_at: string }>(t.db, sql`select created_at from identity_requests`))!;
     const beijing = new Date(new Date(at.created_at).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
     expect(list.body).toContain(`${beijing}（北京时间）`);
     for (const path of ['/admin/', `/admin/cases/${reportId}`]) {
@@ -324,7 +326,7 @@ describe('office conventions', () => {
     const { t, intake } = await office();
     const a = await fileReportAs(t);
     const b = await fileReportAs(t);
-    t.db.$client.prepare('update reports set case_year = null, case_seq = null').run();
+    await exec(t.db, sql`update reports set case_year = null, case_seq = null`);
     const items = (await call(t, intake, 'GET', '/api/admin/reports')).json.items;
     const refOf = (id: string) => items.find((i: { id: string }) => i.id === id).ref;
     expect([refOf(a.reportId), refOf(b.reportId)]).toEqual([`商安举〔${dayOf().slice(0, 4)}〕0001号`, `商安举〔${dayOf().slice(0, 4)}〕0002号`]);
@@ -356,9 +358,9 @@ describe('office conventions', () => {
     expect(reply.body).toContain('办理结果：企业已恢复报警器，并被处以罚款。');
     expect(reply.body).toContain('（单位盖章）');
     expect(reply.body).not.toContain('赵六');
-    expect(auditActions(t, reportId)).toEqual(expect.arrayContaining(['slip.printed', 'reply.printed']));
+    expect(await auditActions(t, reportId)).toEqual(expect.arrayContaining(['slip.printed', 'reply.printed']));
     // Cases closed before steps were linked to their messages still get their result.
-    t.db.$client.prepare('update report_events set message_id = null').run();
+    await exec(t.db, sql`update report_events set message_id = null`);
     expect((await getPage(t, handler, `/admin/cases/${reportId}/reply`)).body).toContain('办理结果：企业已恢复报警器，并被处以罚款。');
   });
 
@@ -374,7 +376,7 @@ describe('office conventions', () => {
     const bytes = Buffer.from(await (await call(t, handler, 'GET', `/api/admin/reports/${reportId}/files/${doc.id}`)).res.arrayBuffer());
     expect(bytes.includes(Buffer.from('Exif'))).toBe(false);
     // Encrypted on disk: the blob does not contain the JPEG bytes.
-    const blobName = (t.db.$client.prepare('select blob_name from report_files where id = ?').get(doc.id) as { blob_name: string }).blob_name;
+    const blobName = (await dbRow<{ blob_name: string }>(t.db, sql`select blob_name from report_files where id = ${doc.id}`))!.blob_name;
     const { readFileSync, readdirSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = join(t.dataDir, 'files');
@@ -382,7 +384,7 @@ describe('office conventions', () => {
     expect(readFileSync(join(dir, found)).includes(bytes.subarray(0, 64))).toBe(false);
     const reporter = await lookup(t, receipt);
     expect(JSON.stringify(reporter)).not.toContain('整改后照片');
-    expect(auditActions(t, reportId)).toContain('file.uploaded');
+    expect(await auditActions(t, reportId)).toContain('file.uploaded');
     const empty = await formPost(t, handler, `/api/admin/reports/${reportId}/files`, {});
     expect(empty.status).toBe(400);
     expect(empty.body).toContain('请选择要上传的文件');

@@ -9,13 +9,15 @@ import { parseEnv } from '../../api/env.ts';
 import { auditCheckpoint, GENESIS_HASH, parseCheckpoint, verifyAuditChain, verifyCheckpoint } from '../../api/services/admin/audit.ts';
 import { monthlySummary, publicStats } from '../../api/services/admin/stats.ts';
 import { sha256Hex } from '../../api/crypto/index.ts';
+import { sql } from 'drizzle-orm';
+import { exec, rows as dbRows } from '../../api/db/client.ts';
 import { call, fileReportAs, lookup, makeApp, staffOf } from './admin-fixtures.ts';
 import { getPage, setNow } from './office-fixtures.ts';
 
 describe('figures without timing (issue 10 item 7)', () => {
   it('/api/stats is unchanged by a report filed today, and by acting on it today; it changes the next day', async () => {
     setNow('2026-11-20');
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in1', 'intake');
     for (let i = 0; i < 3; i++) await fileReportAs(t);
     setNow('2026-12-07T08:00:00+08:00');
@@ -41,7 +43,7 @@ describe('figures without timing (issue 10 item 7)', () => {
 describe('monthly 安委会 summary', () => {
   it('matches /data/ for the same month, adds overdue and extensions, and prints with the audit checkpoint', async () => {
     setNow('2026-10-05');
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in2', 'intake');
     const handler = await staffOf(t, 'h2', 'handler', 'emergency');
     const boss = await staffOf(t, 'boss2', 'supervisor');
@@ -63,13 +65,13 @@ describe('monthly 安委会 summary', () => {
     setNow('2026-12-10'); // ids[3] is past its 60-day deadline (2026-12-04) and still open
     await call(t, boss, 'POST', `/api/admin/reports/${ids[1]}/reward`, { decision: 'granted', kind: 'general_hazard', amount_yuan: 1000, verified: 'yes', reason: '依据现行办法' });
     setNow('2026-12-11');
-    const m = monthlySummary(t.db, '2026-10');
+    const m = await monthlySummary(t.db, '2026-10');
     expect(m.totals).toMatchObject({ received: 4, accepted: 4, closed: 3, closure_rate: 75, median_days_to_close: 20, overdue: 1, extended: 1, rewards_granted: 1, rewards_total_yuan: 1000 });
     expect(m.by_township.map((r) => [r.label, r.received])).toEqual([
       ['殷巷镇', 1],
       ['商河经济开发区', 3],
     ]);
-    const pub = publicStats(t.db).by_month.find((r) => r.key === '2026-10')!;
+    const pub = (await publicStats(t.db)).by_month.find((r) => r.key === '2026-10')!;
     expect([pub.received, pub.accepted, pub.closed, pub.closure_rate, pub.median_days_to_close]).toEqual([m.totals.received, m.totals.accepted, m.totals.closed, m.totals.closure_rate, m.totals.median_days_to_close]);
     const page = await getPage(t, auditor, '/admin/stats/?month=2026-10');
     expect(page.status).toBe(200);
@@ -94,13 +96,13 @@ describe('witnessed audit chain (issue 10 item 5)', () => {
 
   it('a rewrite that deletes entries and recomputes every hash and the head passes the plain check but fails against a kept checkpoint', async () => {
     setNow('2026-12-01');
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in3', 'intake');
     const { reportId } = await fileReportAs(t);
     await call(t, intake, 'GET', `/api/admin/reports/${reportId}`);
     await call(t, intake, 'POST', `/api/admin/reports/${reportId}/transition`, { status: 'accepted', note: '' });
     setNow('2026-12-02');
-    const kept = auditCheckpoint(t.db, '2026-12-01');
+    const kept = await auditCheckpoint(t.db, '2026-12-01');
     expect(kept.length).toBeGreaterThanOrEqual(4);
     // Published on /data/ (yesterday's), in full.
     expect(await (await t.app.request('/data/')).text()).toContain(`<strong>${kept.length}</strong>`);
@@ -109,38 +111,38 @@ describe('witnessed audit chain (issue 10 item 5)', () => {
     expect(cli(t.dataDir, '--checkpoint', spec).status).toBe(0);
 
     // The attacker deletes the record of opening the case and recomputes the whole chain and the head.
-    t.db.$client.prepare("delete from audit_log where action = 'case.opened'").run();
-    const rows = t.db.$client.prepare('select * from audit_log order by id').all() as { id: number; at: string; actor: string; action: string; report_id: string | null; detail: string }[];
-    t.db.$client.prepare('delete from audit_log').run();
+    await exec(t.db, sql`delete from audit_log where action = 'case.opened'`);
+    const rows = await dbRows<{ id: number; at: string; actor: string; action: string; report_id: string | null; detail: string }>(t.db, sql`select * from audit_log order by id`);
+    await exec(t.db, sql`delete from audit_log`);
     let prev = GENESIS_HASH;
-    rows.forEach((r, i) => {
+    for (const [i, r] of rows.entries()) {
       const id = i + 1;
       const hash = sha256Hex(JSON.stringify([id, r.at, r.actor, r.action, r.report_id, r.detail, prev]));
-      t.db.$client.prepare('insert into audit_log (id, at, actor, action, report_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)').run(id, r.at, r.actor, r.action, r.report_id, r.detail, prev, hash);
+      await exec(t.db, sql`insert into audit_log (id, at, actor, action, report_id, detail, prev_hash, hash) values (${id}, ${r.at}, ${r.actor}, ${r.action}, ${r.report_id}, ${r.detail}, ${prev}, ${hash})`);
       prev = hash;
-    });
-    t.db.$client.prepare("update app_meta set value = ? where key = 'audit_head'").run(JSON.stringify({ id: rows.length, hash: prev }));
+    }
+    await exec(t.db, sql`update app_meta set value = ${JSON.stringify({ id: rows.length, hash: prev })} where key = 'audit_head'`);
 
-    expect(verifyAuditChain(t.db).ok).toBe(true); // the rewrite is invisible to the chain alone
-    const byCheckpoint = verifyCheckpoint(t.db, parseCheckpoint(spec)!);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true); // the rewrite is invisible to the chain alone
+    const byCheckpoint = await verifyCheckpoint(t.db, parseCheckpoint(spec)!);
     expect(byCheckpoint.ok).toBe(false);
     const run = cli(t.dataDir, '--checkpoint', spec);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/校验点不符/);
     // Only the hash kept (no length): not found anywhere either.
-    expect(verifyCheckpoint(t.db, { length: null, head: kept.head }).ok).toBe(false);
+    expect((await verifyCheckpoint(t.db, { length: null, head: kept.head })).ok).toBe(false);
     expect(cli(t.dataDir, '--checkpoint', 'not-a-hash').status).toBe(2);
   }, 40_000);
 
   it('an intact chain keeps matching old checkpoints as it grows', async () => {
     setNow('2026-12-01');
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'in4', 'intake');
-    const kept = auditCheckpoint(t.db, '2026-12-01');
+    const kept = await auditCheckpoint(t.db, '2026-12-01');
     setNow('2026-12-05');
     await fileReportAs(t);
     await call(t, intake, 'GET', '/api/admin/reports');
-    expect(verifyCheckpoint(t.db, { length: kept.length, head: kept.head }).ok).toBe(true);
+    expect((await verifyCheckpoint(t.db, { length: kept.length, head: kept.head })).ok).toBe(true);
     expect(parseCheckpoint(`${kept.length}:${kept.head.toUpperCase().match(/.{4}/g)!.join(' ')}`)).toEqual({ length: kept.length, head: kept.head });
   });
 });
@@ -159,7 +161,7 @@ describe('test clock (build 8)', () => {
 
   it('reporter dates follow the clock too (the reporter sees the same day as staff)', async () => {
     setNow('2026-06-30T23:59:00+08:00');
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { receipt } = await fileReportAs(t);
     expect((await lookup(t, receipt)).created_on).toBe('2026-06-30');
   });

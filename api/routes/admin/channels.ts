@@ -114,13 +114,13 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
 
   // ---- 12345 work orders -------------------------------------------------------------------
   /** With replies (decrypted: only for the audited export), or without (the page's list). */
-  const results = (c: Context<AdminEnv>, filter: ResultFilter, withReplies = false) => {
+  const results = async (c: Context<AdminEnv>, filter: ResultFilter, withReplies = false) => {
     const s = sessionOf(c);
     return orderResults(db, withReplies ? (id) => reportKeyFor(db, s, id) : () => null, filter);
   };
 
-  route({ method: 'GET', path: '/admin/hotline/', allow: ENTRY_ROLES }, function hotlineRoute(c) {
-    return page(c, '12345 工单', hotlinePage(sessionOf(c), results(c, 'all').slice(0, 100)));
+  route({ method: 'GET', path: '/admin/hotline/', allow: ENTRY_ROLES }, async function hotlineRoute(c) {
+    return page(c, '12345 工单', hotlinePage(sessionOf(c), (await results(c, 'all')).slice(0, 100)));
   });
 
   route({ method: 'POST', path: '/api/admin/hotline/import', allow: ENTRY_ROLES }, async function hotlineImport(c) {
@@ -136,18 +136,18 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
         imported.length ? `已导入 ${imported.length} 张工单：${imported.map((i) => i.orderNo).join('、')}。它们已进入案件列表，等待受理。` : '没有新的工单需要导入。',
         skipped.length ? `跳过了 ${skipped.length} 张以前导入过的工单：${skipped.join('、')}。` : '',
       ].filter(Boolean).join('\n');
-      return page(c, '12345 工单', hotlinePage(s, results(c, 'all').slice(0, 100), { kind: 'ok', text }), 201);
+      return page(c, '12345 工单', hotlinePage(s, (await results(c, 'all')).slice(0, 100), { kind: 'ok', text }), 201);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       if (wantsJson(c)) return jsonError(c, e);
-      return page(c, '12345 工单', hotlinePage(s, results(c, 'all').slice(0, 100), { kind: 'error', text: e.message }), e.status as 400 | 409 | 413);
+      return page(c, '12345 工单', hotlinePage(s, (await results(c, 'all')).slice(0, 100), { kind: 'error', text: e.message }), e.status as 400 | 409 | 413);
     }
   });
 
-  const exportResults = (c: Context<AdminEnv>, format: 'csv' | 'json') => {
+  const exportResults = async (c: Context<AdminEnv>, format: 'csv' | 'json') => {
     const filter: ResultFilter = str(c.get('input').filter) === 'all' ? 'all' : 'done';
-    const list = results(c, filter, true);
-    recordExport(db, sessionOf(c).user.id, list.map((r) => r.order_no));
+    const list = await results(c, filter, true);
+    await recordExport(db, sessionOf(c).user.id, list.map((r) => r.order_no));
     const name = `12345-results-${dayOf()}.${format}`;
     c.header('Content-Disposition', `attachment; filename="${name}"`);
     if (format === 'json') return c.body(JSON.stringify({ exported_on: dayOf(), orders: list }, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' });
@@ -161,33 +161,34 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
   });
 
   // ---- Figures by channel ------------------------------------------------------------------
-  route({ method: 'GET', path: '/api/admin/channels/stats', allow: ['intake', 'supervisor', 'auditor'] }, function channelStats(c) {
+  route({ method: 'GET', path: '/api/admin/channels/stats', allow: ['intake', 'supervisor', 'auditor'] }, async function channelStats(c) {
     const i = c.get('input');
     const day = (v: string, field: string) => {
       if (v && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new UserError(400, 'invalid_field', `${field === 'from' ? '开始' : '结束'}日期（${field}）要写成 2026-05-01 这样的日期。`, field);
       return v || undefined;
     };
-    return c.json(countsByChannel(db, { from: day(str(i.from), 'from'), to: day(str(i.to), 'to') }));
+    return c.json(await countsByChannel(db, { from: day(str(i.from), 'from'), to: day(str(i.to), 'to') }));
   });
 
   // ---- Notifications -----------------------------------------------------------------------
-  route({ method: 'GET', path: '/admin/notifications/me', allow: ALL_ROLES }, function myPrefs(c) {
+  route({ method: 'GET', path: '/admin/notifications/me', allow: ALL_ROLES }, async function myPrefs(c) {
     const s = sessionOf(c);
-    return page(c, '我的提醒', myNotificationsPage(s, prefsOf(db, s.user.id), deps.notify ?? null, deps.notify?.digestHour ?? 8, c.get('input').saved === '1'));
+    return page(c, '我的提醒', myNotificationsPage(s, await prefsOf(db, s.user.id), deps.notify ?? null, deps.notify?.digestHour ?? 8, c.get('input').saved === '1'));
   });
 
-  route({ method: 'POST', path: '/api/admin/notifications/me', allow: ALL_ROLES }, function savePrefsRoute(c) {
+  route({ method: 'POST', path: '/api/admin/notifications/me', allow: ALL_ROLES }, async function savePrefsRoute(c) {
     const s = sessionOf(c);
     const prefs = parsePrefs(c.get('input'));
-    savePrefs(db, s.user.id, prefs);
-    appendAudit(db, { actor: s.user.id, action: 'notify.settings_changed', detail: { mode: prefs.mode } });
+    await savePrefs(db, s.user.id, prefs);
+    await appendAudit(db, { actor: s.user.id, action: 'notify.settings_changed', detail: { mode: prefs.mode } });
     return isFormRequest(c) ? c.redirect('/admin/notifications/me?saved=1', 303) : c.json(prefs);
   });
 
-  const names = () => new Map(db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers).all().map((u) => [u.id, u.n] as [string, string]));
-  const adminPage = (c: Context<AdminEnv>, notice?: { kind: 'ok' | 'error'; text: string }, status: 200 | 400 = 200) => {
-    const people = db.select().from(staffUsers).all().filter((u) => u.active).map((u) => ({ name: u.displayName, ...prefsOf(db, u.id) }));
-    return page(c, '提醒发送情况', notificationsAdminPage(sessionOf(c), deps.notify ?? null, webhooks(db), recentDeliveries(db), deliveryCounts(db), people, names(), notice), status);
+  const names = async () => new Map((await db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers)).map((u) => [u.id, u.n] as [string, string]));
+  const adminPage = async (c: Context<AdminEnv>, notice?: { kind: 'ok' | 'error'; text: string }, status: 200 | 400 = 200) => {
+    const people: ({ name: string } & Awaited<ReturnType<typeof prefsOf>>)[] = [];
+    for (const u of (await db.select().from(staffUsers)).filter((u) => u.active)) people.push({ name: u.displayName, ...(await prefsOf(db, u.id)) });
+    return page(c, '提醒发送情况', notificationsAdminPage(sessionOf(c), deps.notify ?? null, await webhooks(db), await recentDeliveries(db), await deliveryCounts(db), people, await names(), notice), status);
   };
   const noticeOf = (c: Context<AdminEnv>) => {
     const i = c.get('input');
@@ -199,24 +200,24 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     return adminPage(c, noticeOf(c));
   });
 
-  route({ method: 'GET', path: '/api/admin/notifications/deliveries', allow: ['admin'] }, function deliveriesJson(c) {
-    return c.json({ counts: deliveryCounts(db), items: recentDeliveries(db, 200) });
+  route({ method: 'GET', path: '/api/admin/notifications/deliveries', allow: ['admin'] }, async function deliveriesJson(c) {
+    return c.json({ counts: await deliveryCounts(db), items: await recentDeliveries(db, 200) });
   });
 
-  route({ method: 'POST', path: '/api/admin/notifications/webhooks', allow: ['admin'] }, function saveHook(c) {
+  route({ method: 'POST', path: '/api/admin/notifications/webhooks', allow: ['admin'] }, async function saveHook(c) {
     const s = sessionOf(c);
     const input = c.get('input');
-    const w = parseWebhook(input, webhookOf(db, str(input.scope)));
-    saveWebhook(db, w);
-    appendAudit(db, { actor: s.user.id, action: 'notify.settings_changed', detail: { webhook: w.scope, kind: w.kind } });
+    const w = parseWebhook(input, await webhookOf(db, str(input.scope)));
+    await saveWebhook(db, w);
+    await appendAudit(db, { actor: s.user.id, action: 'notify.settings_changed', detail: { webhook: w.scope, kind: w.kind } });
     return isFormRequest(c) ? c.redirect('/admin/notifications/?done=saved', 303) : c.json({ scope: w.scope, kind: w.kind, mode: w.mode, secret_set: !!w.secret });
   });
 
-  route({ method: 'POST', path: '/api/admin/notifications/webhooks/delete', allow: ['admin'] }, function deleteHook(c) {
+  route({ method: 'POST', path: '/api/admin/notifications/webhooks/delete', allow: ['admin'] }, async function deleteHook(c) {
     const s = sessionOf(c);
     const scope = str(c.get('input').scope);
-    deleteWebhook(db, scope);
-    appendAudit(db, { actor: s.user.id, action: 'notify.settings_changed', detail: { webhook: scope, removed: true } });
+    await deleteWebhook(db, scope);
+    await appendAudit(db, { actor: s.user.id, action: 'notify.settings_changed', detail: { webhook: scope, removed: true } });
     return isFormRequest(c) ? c.redirect('/admin/notifications/?done=deleted', 303) : c.json({ ok: true });
   });
 
@@ -226,11 +227,11 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     const message = { subject: '【商河安全】提醒测试', text: `这是一条测试消息，说明提醒设置可以使用。正式提醒只包含案件数量、案件编号和后台链接：${siteUrl(c)}/admin/` };
     try {
       if (target === 'email:me') {
-        const p = prefsOf(db, s.user.id);
+        const p = await prefsOf(db, s.user.id);
         if (!p.email) throw new UserError(400, 'invalid_field', '请先在"我的提醒"里填写您的邮箱。', 'target');
         await transports().email(p.email, message);
       } else if (target.startsWith('hook:')) {
-        const w = webhookOf(db, target.slice(5));
+        const w = await webhookOf(db, target.slice(5));
         if (!w) throw new UserError(404, 'not_found', '这个部门还没有设置群机器人。', 'target');
         await transports().webhook(w, message);
       } else throw new UserError(400, 'invalid_field', '测试对象不正确。', 'target');
@@ -242,11 +243,11 @@ export function registerChannelRoutes(app: Hono<AdminEnv>, rules: RouteRule[], d
     return isFormRequest(c) ? c.redirect('/admin/notifications/?done=sent', 303) : c.json({ ok: true, target: target.startsWith('hook:') ? scopeName(target.slice(5)) : 'email' });
   });
 
-  route({ method: 'POST', path: '/api/admin/notifications/deliveries/:id/retry', allow: ['admin'] }, function retry(c) {
+  route({ method: 'POST', path: '/api/admin/notifications/deliveries/:id/retry', allow: ['admin'] }, async function retry(c) {
     const s = sessionOf(c);
     const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || !retryDelivery(db, id)) throw new UserError(404, 'not_found', '没有这封发送失败的提醒（可能已经重发）。');
-    appendAudit(db, { actor: s.user.id, action: 'notify.retried', detail: { delivery: id } });
+    if (!Number.isInteger(id) || !(await retryDelivery(db, id))) throw new UserError(404, 'not_found', '没有这封发送失败的提醒（可能已经重发）。');
+    await appendAudit(db, { actor: s.user.id, action: 'notify.retried', detail: { delivery: id } });
     return isFormRequest(c) ? c.redirect('/admin/notifications/?done=retried', 303) : c.json({ ok: true });
   });
 

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { StaffRole } from '../../../config/staff.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { auditCheckpoint, listAudit, verifyAuditChain, appendAudit } from '../../services/admin/audit.ts';
@@ -97,8 +97,8 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     }
   });
 
-  route({ method: 'POST', path: '/api/admin/logout', allow: ALL_ROLES }, function logoutRoute(c) {
-    logout(db, sessionOf(c));
+  route({ method: 'POST', path: '/api/admin/logout', allow: ALL_ROLES }, async function logoutRoute(c) {
+    await logout(db, sessionOf(c));
     clearSessionCookies(c);
     return isFormRequest(c) ? c.redirect('/admin/login', 303) : c.json({ ok: true });
   });
@@ -130,26 +130,26 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     return { status: str(i.status) || undefined, sector: str(i.sector) || undefined, department: str(i.department) || undefined, deadline: str(i.deadline) || undefined, q: str(i.q).trim() || undefined, month: isMonth(month) ? month : undefined, channel: str(i.channel) || undefined };
   };
 
-  route({ method: 'GET', path: '/admin/', allow: ALL_ROLES }, function home(c) {
+  route({ method: 'GET', path: '/admin/', allow: ALL_ROLES }, async function home(c) {
     const s = sessionOf(c);
     const role = s.user.role as StaffRole;
     if (role === 'custodian') return c.redirect('/admin/identity/', 303);
     if (role === 'admin') return c.redirect('/admin/staff/', 303);
     const filter = filterOf(c);
-    const all = listQueue(db, s.user, {});
+    const all = await listQueue(db, s.user, {});
     const counts = { overdue: all.filter((i) => i.deadline_state === 'overdue').length, soon: all.filter((i) => i.deadline_state === 'soon').length, newMessages: all.filter((i) => i.new_messages > 0).length };
-    return page(c, '案件列表', queuePage(s, listQueue(db, s.user, filter), filter, counts));
+    return page(c, '案件列表', queuePage(s, await listQueue(db, s.user, filter), filter, counts));
   });
 
-  route({ method: 'GET', path: '/api/admin/reports', allow: QUEUE_ROLES }, function queue(c) {
-    return c.json({ items: listQueue(db, sessionOf(c).user, filterOf(c)) });
+  route({ method: 'GET', path: '/api/admin/reports', allow: QUEUE_ROLES }, async function queue(c) {
+    return c.json({ items: await listQueue(db, sessionOf(c).user, filterOf(c)) });
   });
 
-  route({ method: 'GET', path: '/api/admin/export.csv', allow: ['intake', 'supervisor', 'auditor'] }, function exportCsv(c) {
+  route({ method: 'GET', path: '/api/admin/export.csv', allow: ['intake', 'supervisor', 'auditor'] }, async function exportCsv(c) {
     const s = sessionOf(c);
     const filter = filterOf(c);
-    const items = listQueue(db, s.user, filter);
-    appendAudit(db, { actor: s.user.id, action: 'export.csv', detail: { rows: items.length, ...(filter.month ? { month: filter.month } : {}) } });
+    const items = await listQueue(db, s.user, filter);
+    await appendAudit(db, { actor: s.user.id, action: 'export.csv', detail: { rows: items.length, ...(filter.month ? { month: filter.month } : {}) } });
     c.header('Content-Disposition', `attachment; filename="cases-${filter.month ?? dayOf()}.csv"`);
     return c.body(casesCsv(items), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
@@ -167,89 +167,89 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
       documents: status !== 'received' && status !== 'not_accepted',
     };
   };
-  const renderCase = (c: Context<AdminEnv>, view: CaseView, draft?: CaseDraft, status: 200 | 400 | 403 | 404 | 409 | 413 = 200) => {
+  const renderCase = async (c: Context<AdminEnv>, view: CaseView, draft?: CaseDraft, status: 200 | 400 | 403 | 404 | 409 | 413 = 200) => {
     const s = sessionOf(c);
-    return page(c, `案件 ${view.ref}`, casePage(s, view, caseActions(s.user.role as StaffRole, view), handlingSettings(db).maxExtensionDays, draft), status);
+    return page(c, `案件 ${view.ref}`, casePage(s, view, caseActions(s.user.role as StaffRole, view), (await handlingSettings(db)).maxExtensionDays, draft), status);
   };
 
-  route({ method: 'GET', path: '/admin/cases/:id', allow: CASE_ROLES }, function casePageRoute(c) {
+  route({ method: 'GET', path: '/admin/cases/:id', allow: CASE_ROLES }, async function casePageRoute(c) {
     const s = sessionOf(c);
-    return renderCase(c, openCase(db, s, param(c, 'id')));
+    return renderCase(c, await openCase(db, s, param(c, 'id')));
   });
 
-  route({ method: 'GET', path: '/admin/cases/:id/print', allow: CASE_ROLES }, function printRoute(c) {
+  route({ method: 'GET', path: '/admin/cases/:id/print', allow: CASE_ROLES }, async function printRoute(c) {
     const s = sessionOf(c);
-    const view = openCase(db, s, param(c, 'id'));
-    appendAudit(db, { actor: s.user.id, action: 'case.printed', reportId: view.id });
+    const view = await openCase(db, s, param(c, 'id'));
+    await appendAudit(db, { actor: s.user.id, action: 'case.printed', reportId: view.id });
     return page(c, `案卷 ${view.ref}`, printPage(view), 200, true);
   });
 
-  route({ method: 'GET', path: '/admin/cases/:id/slip', allow: ['intake', 'supervisor', 'handler'] }, function slipRoute(c) {
+  route({ method: 'GET', path: '/admin/cases/:id/slip', allow: ['intake', 'supervisor', 'handler'] }, async function slipRoute(c) {
     const s = sessionOf(c);
-    const view = openCase(db, s, param(c, 'id'));
+    const view = await openCase(db, s, param(c, 'id'));
     if (!view.departments.length) throw new UserError(409, 'not_assigned', '这件案件还没有转办，没有转办单。');
-    const assignedOn = db.select({ on: caseAssignments.assignedOn }).from(caseAssignments).where(and(eq(caseAssignments.reportId, view.id), eq(caseAssignments.department, view.departments[0]!))).get()?.on ?? dayOf();
-    appendAudit(db, { actor: s.user.id, action: 'slip.printed', reportId: view.id });
-    return page(c, `转办单 ${view.ref}`, slipPage(view, assignedOn, handlingSettings(db).maxExtensionDays), 200, true);
+    const assignedOn = first(await db.select({ on: caseAssignments.assignedOn }).from(caseAssignments).where(and(eq(caseAssignments.reportId, view.id), eq(caseAssignments.department, view.departments[0]!))).limit(1))?.on ?? dayOf();
+    await appendAudit(db, { actor: s.user.id, action: 'slip.printed', reportId: view.id });
+    return page(c, `转办单 ${view.ref}`, slipPage(view, assignedOn, (await handlingSettings(db)).maxExtensionDays), 200, true);
   });
 
-  route({ method: 'GET', path: '/admin/cases/:id/reply', allow: CASE_ROLES }, function replyRoute(c) {
+  route({ method: 'GET', path: '/admin/cases/:id/reply', allow: CASE_ROLES }, async function replyRoute(c) {
     const s = sessionOf(c);
-    const view = openCase(db, s, param(c, 'id'));
+    const view = await openCase(db, s, param(c, 'id'));
     if (view.status !== 'closed' && view.status !== 'not_accepted') throw new UserError(409, 'not_closed', '案件办结（或不予受理）后才能出具回复函。');
-    appendAudit(db, { actor: s.user.id, action: 'reply.printed', reportId: view.id });
+    await appendAudit(db, { actor: s.user.id, action: 'reply.printed', reportId: view.id });
     return page(c, `回复函 ${view.ref}`, replyPage(view), 200, true);
   });
 
-  route({ method: 'GET', path: '/api/admin/reports/:id', allow: CASE_ROLES }, function caseJson(c) {
+  route({ method: 'GET', path: '/api/admin/reports/:id', allow: CASE_ROLES }, async function caseJson(c) {
     const s = sessionOf(c);
-    const view = openCase(db, s, param(c, 'id'));
+    const view = await openCase(db, s, param(c, 'id'));
     return c.json({ ...view, actions: caseActions(s.user.role as StaffRole, view) });
   });
 
-  route({ method: 'GET', path: '/api/admin/reports/:id/files/:fileId', allow: CASE_ROLES }, function fileRoute(c) {
+  route({ method: 'GET', path: '/api/admin/reports/:id/files/:fileId', allow: CASE_ROLES }, async function fileRoute(c) {
     // Issue 10 item 3: PDFs only as page images (files.ts); images (re-encoded) may be previewed inline;
     // everything else is a download under a generated name (附件N.ext), never the uploader's.
-    const f = staffFile(db, store, sessionOf(c), param(c, 'id'), param(c, 'fileId'));
+    const f = await staffFile(db, store, sessionOf(c), param(c, 'id'), param(c, 'fileId'));
     if (f.kind === 'pdf') return c.redirect(`/admin/cases/${f.reportId}/files/${f.id}`, 303);
     const preview = c.get('input').preview === '1' && f.kind === 'image';
     // Issue 14: an image shown on the case page is audited once per login; a download every time.
-    const { data } = readCaseFile(db, store, sessionOf(c), f.reportId, f.id, preview ? 'inline' : 'download');
+    const { data } = await readCaseFile(db, store, sessionOf(c), f.reportId, f.id, preview ? 'inline' : 'download');
     return c.body(new Uint8Array(data), 200, fileHeaders(f, preview ? 'inline' : 'attachment', preview ? f.mime : 'application/octet-stream'));
   });
   fileRoutes(db, store, route, page);
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/transition', allow: CASE_ROLES }, function transition(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/transition', allow: CASE_ROLES }, async function transition(c) {
     const i = c.get('input');
     const id = param(c, 'id');
-    transitionCase(db, sessionOf(c), id, { status: str(i.status), note: str(i.note), internalNote: str(i.internal_note), rectifyDueOn: str(i.rectify_due_on) || undefined });
+    await transitionCase(db, sessionOf(c), id, { status: str(i.status), note: str(i.note), internalNote: str(i.internal_note), rectifyDueOn: str(i.rectify_due_on) || undefined });
     return done(c, { ok: true }, `/admin/cases/${id}`);
   });
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/assign', allow: ['intake', 'supervisor'] }, function assign(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/assign', allow: ['intake', 'supervisor'] }, async function assign(c) {
     const i = c.get('input');
     const id = param(c, 'id');
-    assignCase(db, sessionOf(c), id, list(i.departments), str(i.note), str(i.internal_note));
+    await assignCase(db, sessionOf(c), id, list(i.departments), str(i.note), str(i.internal_note));
     return done(c, { ok: true }, `/admin/cases/${id}`);
   });
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/extend', allow: ['handler', 'supervisor'] }, function extend(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/extend', allow: ['handler', 'supervisor'] }, async function extend(c) {
     const i = c.get('input');
     const id = param(c, 'id');
     const days = typeof i.days === 'number' ? i.days : Number(str(i.days));
-    extendCase(db, sessionOf(c), id, days, str(i.reason), str(i.internal_note));
+    await extendCase(db, sessionOf(c), id, days, str(i.reason), str(i.internal_note));
     return done(c, { ok: true }, `/admin/cases/${id}`);
   });
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/messages', allow: CASE_ROLES }, function message(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/messages', allow: CASE_ROLES }, async function message(c) {
     const id = param(c, 'id');
-    messageReporter(db, sessionOf(c), id, str(c.get('input').body));
+    await messageReporter(db, sessionOf(c), id, str(c.get('input').body));
     return done(c, { ok: true }, `/admin/cases/${id}`);
   });
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/notes', allow: CASE_ROLES }, function note(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/notes', allow: CASE_ROLES }, async function note(c) {
     const id = param(c, 'id');
-    addInternalNote(db, sessionOf(c), id, str(c.get('input').body));
+    await addInternalNote(db, sessionOf(c), id, str(c.get('input').body));
     return done(c, { ok: true }, `/admin/cases/${id}`);
   });
 
@@ -262,28 +262,28 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   // ---- Rewards ------------------------------------------------------------------------------
-  route({ method: 'POST', path: '/api/admin/reports/:id/reward/calculate', allow: ['supervisor'] }, function calculate(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/reward/calculate', allow: ['supervisor'] }, async function calculate(c) {
     const i = c.get('input');
-    const view = openCase(db, sessionOf(c), param(c, 'id'));
+    const view = await openCase(db, sessionOf(c), param(c, 'id'));
     return c.json(suggestReward(str(i.rule_set) || defaultRuleSetFor(view.created_on), parseRewardCase(i), { sector: view.sector, reportedOn: view.created_on }));
   });
 
-  route({ method: 'POST', path: '/api/admin/reports/:id/reward', allow: ['supervisor'] }, function reward(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/reward', allow: ['supervisor'] }, async function reward(c) {
     const i = c.get('input');
     const id = param(c, 'id');
     if (str(i.action) === 'calculate' && isFormRequest(c)) {
       // The calculator inside the decision form: nothing is saved, the form comes back filled in with the working.
-      const view = openCase(db, sessionOf(c), id);
+      const view = await openCase(db, sessionOf(c), id);
       const calc = rewardSuggestionOrError(i, view);
       return renderCase(c, view, { form: 'reward', values: draftValues(i), ...calc }, calc.error ? 400 : 200);
     }
     const decision = str(i.decision);
     if (decision !== 'granted' && decision !== 'not_granted') throw new UserError(400, 'invalid_field', '请选择"给予奖励"或"不予奖励"。', 'decision');
     const amountRaw = typeof i.amount_yuan === 'number' ? i.amount_yuan : str(i.amount_yuan) ? Number(str(i.amount_yuan)) : null;
-    recordRewardDecision(db, sessionOf(c), id, {
+    await recordRewardDecision(db, sessionOf(c), id, {
       decision,
       amountYuan: amountRaw,
-      ruleSet: str(i.rule_set) || defaultRuleSetFor(openCase(db, sessionOf(c), id).created_on),
+      ruleSet: str(i.rule_set) || defaultRuleSetFor((await openCase(db, sessionOf(c), id)).created_on),
       case: decision === 'granted' ? parseRewardCase(i) : null,
       reason: str(i.reason),
       verifiedAgainstCurrentText: i.verified === 'yes' || i.verified === true,
@@ -293,33 +293,33 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   });
 
   // ---- Identity access ----------------------------------------------------------------------
-  route({ method: 'POST', path: '/api/admin/reports/:id/identity-requests', allow: ['handler', 'supervisor'] }, function askIdentity(c) {
+  route({ method: 'POST', path: '/api/admin/reports/:id/identity-requests', allow: ['handler', 'supervisor'] }, async function askIdentity(c) {
     const id = param(c, 'id');
-    const requestId = requestIdentity(db, keys, sessionOf(c), id, str(c.get('input').reason));
+    const requestId = await requestIdentity(db, keys, sessionOf(c), id, str(c.get('input').reason));
     return done(c, { id: requestId }, `/admin/cases/${id}`);
   });
 
-  route({ method: 'GET', path: '/admin/identity/', allow: ['custodian'] }, function identityPage(c) {
+  route({ method: 'GET', path: '/admin/identity/', allow: ['custodian'] }, async function identityPage(c) {
     const s = sessionOf(c);
-    return page(c, '身份查看申请', identityRequestsPage(s, listIdentityRequests(db, s)));
+    return page(c, '身份查看申请', identityRequestsPage(s, await listIdentityRequests(db, s)));
   });
 
-  route({ method: 'GET', path: '/api/admin/identity-requests', allow: ['custodian'] }, function identityList(c) {
-    return c.json({ items: listIdentityRequests(db, sessionOf(c)) });
+  route({ method: 'GET', path: '/api/admin/identity-requests', allow: ['custodian'] }, async function identityList(c) {
+    return c.json({ items: await listIdentityRequests(db, sessionOf(c)) });
   });
 
-  route({ method: 'POST', path: '/api/admin/identity-requests/:id/decision', allow: ['custodian'] }, function identityDecision(c) {
+  route({ method: 'POST', path: '/api/admin/identity-requests/:id/decision', allow: ['custodian'] }, async function identityDecision(c) {
     const approve = c.get('input').approve;
-    decideIdentityRequest(db, sessionOf(c), param(c, 'id'), approve === true || approve === 'yes');
+    await decideIdentityRequest(db, sessionOf(c), param(c, 'id'), approve === true || approve === 'yes');
     return done(c, { ok: true }, '/admin/identity/');
   });
 
-  route({ method: 'POST', path: '/api/admin/identity-requests/:id/view', allow: ['handler', 'supervisor'] }, function identityView(c) {
+  route({ method: 'POST', path: '/api/admin/identity-requests/:id/view', allow: ['handler', 'supervisor'] }, async function identityView(c) {
     const s = sessionOf(c);
     const requestId = param(c, 'id');
-    const identity = viewApprovedIdentity(db, s, requestId);
+    const identity = await viewApprovedIdentity(db, s, requestId);
     if (!isFormRequest(c)) return c.json(identity);
-    const reportId = listIdentityRequests(db, s).find((q) => q.id === requestId)?.report_id ?? '';
+    const reportId = (await listIdentityRequests(db, s)).find((q) => q.id === requestId)?.report_id ?? '';
     return page(c, '举报人身份', identityShownPage(s, reportId, identity));
   });
 
@@ -332,31 +332,31 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     return m;
   };
 
-  route({ method: 'GET', path: '/admin/stats/', allow: STATS_ROLES }, function monthlyPage(c) {
+  route({ method: 'GET', path: '/admin/stats/', allow: STATS_ROLES }, async function monthlyPage(c) {
     const s = sessionOf(c);
-    const summary = monthlySummary(db, monthOf(c));
-    appendAudit(db, { actor: s.user.id, action: 'stats.monthly', detail: { month: summary.month } });
+    const summary = await monthlySummary(db, monthOf(c));
+    await appendAudit(db, { actor: s.user.id, action: 'stats.monthly', detail: { month: summary.month } });
     return page(c, `${summary.label}月度统计`, monthlyStatsPage(s, summary));
   });
 
-  route({ method: 'GET', path: '/api/admin/stats.csv', allow: STATS_ROLES }, function monthlyCsvRoute(c) {
+  route({ method: 'GET', path: '/api/admin/stats.csv', allow: STATS_ROLES }, async function monthlyCsvRoute(c) {
     const s = sessionOf(c);
-    const summary = monthlySummary(db, monthOf(c));
-    appendAudit(db, { actor: s.user.id, action: 'stats.monthly', detail: { month: summary.month, rows: summary.by_sector.length + summary.by_township.length + 1 } });
+    const summary = await monthlySummary(db, monthOf(c));
+    await appendAudit(db, { actor: s.user.id, action: 'stats.monthly', detail: { month: summary.month, rows: summary.by_sector.length + summary.by_township.length + 1 } });
     c.header('Content-Disposition', `attachment; filename="monthly-${summary.month}.csv"`);
     return c.body(monthlyCsv(summary), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
-  route({ method: 'GET', path: '/api/admin/stats/monthly', allow: STATS_ROLES }, function monthlyJson(c) {
-    return c.json(monthlySummary(db, monthOf(c)));
+  route({ method: 'GET', path: '/api/admin/stats/monthly', allow: STATS_ROLES }, async function monthlyJson(c) {
+    return c.json(await monthlySummary(db, monthOf(c)));
   });
 
   // ---- Audit --------------------------------------------------------------------------------
-  const staffNames = () => new Map(db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers).all().map((u) => [u.id, u.n] as [string, string]));
+  const staffNames = async () => new Map((await db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers)).map((u) => [u.id, u.n] as [string, string]));
   const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
   /** The auditor's filters; a case is named by its number, as the auditor knows it. */
-  const auditFilterOf = (c: Context<AdminEnv>): { filter: AuditPageFilter; reportId?: string; caseNotFound: boolean } => {
+  const auditFilterOf = async (c: Context<AdminEnv>): Promise<{ filter: AuditPageFilter; reportId?: string; caseNotFound: boolean }> => {
     const i = c.get('input');
     const filter: AuditPageFilter = {
       from: DAY.test(str(i.from)) ? str(i.from) : undefined,
@@ -369,58 +369,58 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     let caseNotFound = false;
     if (filter.case) {
       const q = parseCaseNumberQuery(filter.case);
-      const row = q && !('legacy' in q) && q.year ? db.select({ id: reports.id }).from(reports).where(and(eq(reports.caseYear, q.year), eq(reports.caseSeq, q.seq))).get() : undefined;
+      const row = q && !('legacy' in q) && q.year ? first(await db.select({ id: reports.id }).from(reports).where(and(eq(reports.caseYear, q.year), eq(reports.caseSeq, q.seq))).limit(1)) : undefined;
       reportId = row?.id ?? '-none-';
       caseNotFound = !row;
     }
     return { filter, reportId, caseNotFound };
   };
 
-  route({ method: 'GET', path: '/admin/audit/', allow: ['auditor', 'admin'] }, function auditRoute(c) {
+  route({ method: 'GET', path: '/admin/audit/', allow: ['auditor', 'admin'] }, async function auditRoute(c) {
     const s = sessionOf(c);
     const pageNo = Math.max(1, Number(str(c.get('input').page)) || 1);
-    const { filter, reportId, caseNotFound } = auditFilterOf(c);
-    const { total, entries } = listAudit(db, { limit: 50, offset: (pageNo - 1) * 50, reportId, actor: filter.actor, action: filter.action, from: filter.from, to: filter.to });
-    return page(c, '审计日志', auditPage(s, entries, total, pageNo, verifyAuditChain(db), staffNames(), caseNumbers(db), filter, auditCheckpoint(db, addDays(dayOf(), -1)), caseNotFound));
+    const { filter, reportId, caseNotFound } = await auditFilterOf(c);
+    const { total, entries } = await listAudit(db, { limit: 50, offset: (pageNo - 1) * 50, reportId, actor: filter.actor, action: filter.action, from: filter.from, to: filter.to });
+    return page(c, '审计日志', auditPage(s, entries, total, pageNo, await verifyAuditChain(db), await staffNames(), await caseNumbers(db), filter, await auditCheckpoint(db, addDays(dayOf(), -1)), caseNotFound));
   });
 
-  route({ method: 'GET', path: '/api/admin/audit.csv', allow: ['auditor', 'admin'] }, function auditCsvRoute(c) {
+  route({ method: 'GET', path: '/api/admin/audit.csv', allow: ['auditor', 'admin'] }, async function auditCsvRoute(c) {
     const s = sessionOf(c);
-    const { filter, reportId } = auditFilterOf(c);
-    const { entries } = listAudit(db, { limit: Number.MAX_SAFE_INTEGER, offset: 0, reportId, actor: filter.actor, action: filter.action, from: filter.from, to: filter.to });
-    appendAudit(db, { actor: s.user.id, action: 'audit.exported', detail: { rows: entries.length } });
+    const { filter, reportId } = await auditFilterOf(c);
+    const { entries } = await listAudit(db, { limit: Number.MAX_SAFE_INTEGER, offset: 0, reportId, actor: filter.actor, action: filter.action, from: filter.from, to: filter.to });
+    await appendAudit(db, { actor: s.user.id, action: 'audit.exported', detail: { rows: entries.length } });
     c.header('Content-Disposition', `attachment; filename="audit-${dayOf()}.csv"`);
-    return c.body(auditCsv(entries, staffNames(), caseNumbers(db)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    return c.body(auditCsv(entries, await staffNames(), await caseNumbers(db)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
-  route({ method: 'GET', path: '/api/admin/audit', allow: ['auditor', 'admin'] }, function auditJson(c) {
+  route({ method: 'GET', path: '/api/admin/audit', allow: ['auditor', 'admin'] }, async function auditJson(c) {
     const i = c.get('input');
     const limit = Math.min(500, Math.max(1, Number(str(i.limit)) || 100));
     const offset = Math.max(0, Number(str(i.offset)) || 0);
-    const { filter, reportId } = auditFilterOf(c);
-    return c.json({ ...listAudit(db, { limit, offset, reportId, actor: filter.actor, action: filter.action, from: filter.from, to: filter.to }), verify: verifyAuditChain(db), checkpoint: auditCheckpoint(db, addDays(dayOf(), -1)) });
+    const { filter, reportId } = await auditFilterOf(c);
+    return c.json({ ...(await listAudit(db, { limit, offset, reportId, actor: filter.actor, action: filter.action, from: filter.from, to: filter.to })), verify: await verifyAuditChain(db), checkpoint: await auditCheckpoint(db, addDays(dayOf(), -1)) });
   });
 
   // ---- Administration -----------------------------------------------------------------------
   // Accounts and the two-person rule for report keys live in accounts.ts (issue 10 item 6, issue 14 item 7).
   accountRoutes(db, keys, route, page);
 
-  route({ method: 'GET', path: '/admin/settings/', allow: ['admin'] }, function settingsRoute(c) {
+  route({ method: 'GET', path: '/admin/settings/', allow: ['admin'] }, async function settingsRoute(c) {
     const i = c.get('input');
     const purged = /^\d+\.\d+\.\d+$/.exec(str(i.purged)) ? str(i.purged).split('.').map(Number) : null;
-    return page(c, '期限和保存设置', settingsPage(sessionOf(c), handlingSettings(db), i.saved === '1', purged ? { cases: purged[0]!, files: purged[1]!, identities: purged[2]! } : undefined));
+    return page(c, '期限和保存设置', settingsPage(sessionOf(c), await handlingSettings(db), i.saved === '1', purged ? { cases: purged[0]!, files: purged[1]!, identities: purged[2]! } : undefined));
   });
 
-  route({ method: 'POST', path: '/api/admin/settings', allow: ['admin'] }, function saveSettings(c) {
+  route({ method: 'POST', path: '/api/admin/settings', allow: ['admin'] }, async function saveSettings(c) {
     const s = sessionOf(c);
     const settings = parseSettings(c.get('input'));
-    saveHandlingSettings(db, settings);
-    appendAudit(db, { actor: s.user.id, action: 'settings.changed', detail: { ...settings } });
+    await saveHandlingSettings(db, settings);
+    await appendAudit(db, { actor: s.user.id, action: 'settings.changed', detail: { ...settings } });
     return isFormRequest(c) ? c.redirect('/admin/settings/?saved=1', 303) : c.json(settings);
   });
 
-  route({ method: 'POST', path: '/api/admin/retention/run', allow: ['admin'] }, function retention(c) {
-    const result = purgeExpired(db, store, sessionOf(c).user.id);
+  route({ method: 'POST', path: '/api/admin/retention/run', allow: ['admin'] }, async function retention(c) {
+    const result = await purgeExpired(db, store, sessionOf(c).user.id);
     return isFormRequest(c) ? c.redirect(`/admin/settings/?purged=${result.cases}.${result.files}.${result.identities}`, 303) : c.json(result);
   });
 
@@ -431,7 +431,7 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
   const CASE_FORM = /^\/api\/admin\/reports\/([^/]+)\/(transition|assign|extend|messages|notes|reward|files|identity-requests)$/;
   const formKey = (action: string, input: Record<string, unknown>) => (action === 'transition' ? `transition:${str(input.status)}` : action === 'identity-requests' ? 'identity' : action);
 
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
     if (!(err instanceof UserError)) throw err;
     c.header('Cache-Control', 'no-store');
     const path = c.req.path;
@@ -445,15 +445,15 @@ export function adminRoutes(deps: AdminDeps): { app: Hono<AdminEnv>; rules: Rout
     if (m && session && !(err instanceof AccessError)) {
       // Back to the case with what was typed and the reason next to that form.
       try {
-        const view = openCase(db, session, m[1]!);
-        return renderCase(c as Context<AdminEnv>, view, { form: formKey(m[2]!, input), values: draftValues(input), error: message }, err.status as 400);
+        const view = await openCase(db, session, m[1]!);
+        return await renderCase(c as Context<AdminEnv>, view, { form: formKey(m[2]!, input), values: draftValues(input), error: message }, err.status as 400);
       } catch {
         /* the case itself cannot be shown: fall through to the plain error page */
       }
     }
     if (path === '/api/admin/settings' && session && err.code === 'invalid_field') {
       // The settings form comes back with what was typed and the reason.
-      return c.html(layout.render({ title: '期限和保存设置', body: settingsPage(session, handlingSettings(db), false, undefined, { error: message, values: draftValues(input) }) }), 400);
+      return c.html(layout.render({ title: '期限和保存设置', body: settingsPage(session, await handlingSettings(db), false, undefined, { error: message, values: draftValues(input) }) }), 400);
     }
     const back = c.req.method === 'POST' ? backTo(c as Context<AdminEnv>, '/admin/') : '/admin/';
     return c.html(layout.render({ title: '操作没有完成', body: errorBody(message, back) }), err.status);

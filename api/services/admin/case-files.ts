@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { ATTACHMENT_TYPES } from '../../../config/reporting.ts';
 import { decryptFile, openJson } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { reportFiles } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import type { BlobStore } from '../blob-store.ts';
@@ -30,11 +30,11 @@ export interface StaffFile {
   data(): Buffer;
 }
 
-export function staffFile(db: Db, store: BlobStore, session: StaffSession, reportId: string, fileId: string): StaffFile {
-  const { r } = visibleCase(db, session, reportId);
-  const key = reportKeyFor(db, session, reportId);
-  const all = db.select({ id: reportFiles.id }).from(reportFiles).where(eq(reportFiles.reportId, reportId)).orderBy(sql`rowid`).all();
-  const f = db.select().from(reportFiles).where(and(eq(reportFiles.id, fileId), eq(reportFiles.reportId, reportId))).get();
+export async function staffFile(db: Db, store: BlobStore, session: StaffSession, reportId: string, fileId: string): Promise<StaffFile> {
+  const { r } = await visibleCase(db, session, reportId);
+  const key = await reportKeyFor(db, session, reportId);
+  const all = await db.select({ id: reportFiles.id }).from(reportFiles).where(eq(reportFiles.reportId, reportId)).orderBy(sql`rowid`);
+  const f = first(await db.select().from(reportFiles).where(and(eq(reportFiles.id, fileId), eq(reportFiles.reportId, reportId))).limit(1));
   if (!key || !f) throw new UserError(404, 'not_found', '没有这个附件（可能已按保存期限清除）。');
   const meta = openJson<FileMeta>(key, f.sealedMeta);
   return {
@@ -50,6 +50,6 @@ export function staffFile(db: Db, store: BlobStore, session: StaffSession, repor
   };
 }
 
-export function auditFile(db: Db, session: StaffSession, file: StaffFile, action: Extract<AuditAction, 'file.pdf_preview' | 'file.original'>): void {
-  db.transaction((tx) => appendAuditIn(tx as unknown as Db, { actor: session.user.id, action, reportId: file.reportId, detail: { file: file.id } }), { behavior: 'immediate' });
+export async function auditFile(db: Db, session: StaffSession, file: StaffFile, action: Extract<AuditAction, 'file.pdf_preview' | 'file.original'>): Promise<void> {
+  await db.transaction((tx) => appendAuditIn(tx, { actor: session.user.id, action, reportId: file.reportId, detail: { file: file.id } }));
 }

@@ -3,7 +3,7 @@ import { GRADE_NAMES, REWARD_RULE_SETS, ruleSet, type RewardCase, type RuleSet }
 import { now } from '../../clock.ts';
 import { UserError } from '../../errors.ts';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { caseNotes, reportMessages, reports, rewardDecisions } from '../../db/schema.ts';
 import { sealText } from '../reports/follow-up.ts';
 import { dayOf } from '../reports/shared.ts';
@@ -117,8 +117,8 @@ export interface RewardDecisionInput {
 const ABSOLUTE_MAX_YUAN = 500000;
 
 /** Records (or, with a reason, corrects) the reward decision; the reporter reads the final one. */
-export function recordRewardDecision(db: Db, session: StaffSession, reportId: string, input: RewardDecisionInput): void {
-  const { r, t } = visibleCase(db, session, reportId);
+export async function recordRewardDecision(db: Db, session: StaffSession, reportId: string, input: RewardDecisionInput): Promise<void> {
+  const { r, t } = await visibleCase(db, session, reportId);
   const correcting = !!r.rewardDecision;
   const correction = (input.correctionReason ?? '').trim();
   if (correcting && correction.length < 4) throw new UserError(409, 'already_decided', '这件举报已经作出奖励决定。要更正，请写明更正原因（至少 4 个字，只有后台工作人员看得到，会记入审计日志）。', 'correction_reason');
@@ -150,26 +150,26 @@ export function recordRewardDecision(db: Db, session: StaffSession, reportId: st
   if (correcting) text = `奖励决定已更正，以本条为准。${text}`;
   const today = dayOf();
   const amountYuan = input.decision === 'granted' ? input.amountYuan : null;
-  const previous = db.select().from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).get();
+  const previous = first(await db.select().from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).limit(1));
   const basis = JSON.stringify({ case: input.case, suggestion, verified_against_current_text: !!input.verifiedAgainstCurrentText, ...(previous ? { previous: { decision: r.rewardDecision, amount_yuan: r.rewardAmountYuan, revision: previous.revision, basis: JSON.parse(previous.basis) } } : {}) });
-  db.transaction(
-    (tx) => {
-      // Re-checked inside the transaction: two supervisors deciding at once cannot both "decide first".
-      const current = tx.select({ d: reports.rewardDecision }).from(reports).where(eq(reports.id, reportId)).get();
-      if (!!current?.d !== correcting) throw new UserError(409, 'already_decided', '奖励决定刚刚被别人修改过，请刷新页面后再操作。');
-      tx.update(reports).set({ rewardDecision: input.decision, rewardAmountYuan: amountYuan, rewardDecidedOn: today, updatedOn: today }).where(eq(reports.id, reportId)).run();
-      const row = { ruleSet: input.ruleSet, basis, decidedBy: session.user.id, decidedOn: today, revision: (previous?.revision ?? 0) + 1 };
-      if (previous) tx.update(rewardDecisions).set(row).where(eq(rewardDecisions.reportId, reportId)).run();
-      else tx.insert(rewardDecisions).values({ reportId, ...row }).run();
-      tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealText(r.publicKey, text), createdOn: today, staffId: session.user.id }).run();
-      if (correcting) tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, `更正奖励决定（原为${r.rewardDecision === 'granted' ? `给予奖励 ${r.rewardAmountYuan ?? 0} 元` : '不予奖励'}）。更正原因：${correction}`), createdAt: now().toISOString() }).run();
-      appendAuditIn(tx as unknown as Db, {
-        actor: session.user.id,
-        action: correcting ? 'reward.corrected' : 'reward.decided',
-        reportId,
-        detail: { decision: input.decision, amount_yuan: amountYuan, rule_set: input.ruleSet, ...(correcting ? { from_decision: r.rewardDecision, from_amount_yuan: r.rewardAmountYuan, revision: row.revision } : {}) },
-      });
-    },
-    { behavior: 'immediate' },
-  );
+  const sealedText = sealText(r.publicKey, text);
+  const sealedCorrection = correcting ? sealText(r.publicKey, `更正奖励决定（原为${r.rewardDecision === 'granted' ? `给予奖励 ${r.rewardAmountYuan ?? 0} 元` : '不予奖励'}）。更正原因：${correction}`) : null;
+  const createdAt = now().toISOString();
+  await db.transaction(async (tx) => {
+    // Re-checked inside the transaction: two supervisors deciding at once cannot both "decide first".
+    const current = first(await tx.select({ d: reports.rewardDecision }).from(reports).where(eq(reports.id, reportId)).limit(1));
+    if (!!current?.d !== correcting) throw new UserError(409, 'already_decided', '奖励决定刚刚被别人修改过，请刷新页面后再操作。');
+    await tx.update(reports).set({ rewardDecision: input.decision, rewardAmountYuan: amountYuan, rewardDecidedOn: today, updatedOn: today }).where(eq(reports.id, reportId));
+    const row = { ruleSet: input.ruleSet, basis, decidedBy: session.user.id, decidedOn: today, revision: (previous?.revision ?? 0) + 1 };
+    if (previous) await tx.update(rewardDecisions).set(row).where(eq(rewardDecisions.reportId, reportId));
+    else await tx.insert(rewardDecisions).values({ reportId, ...row });
+    await tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealedText, createdOn: today, staffId: session.user.id });
+    if (sealedCorrection) await tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealedCorrection, createdAt });
+    await appendAuditIn(tx, {
+      actor: session.user.id,
+      action: correcting ? 'reward.corrected' : 'reward.decided',
+      reportId,
+      detail: { decision: input.decision, amount_yuan: amountYuan, rule_set: input.ruleSet, ...(correcting ? { from_decision: r.rewardDecision, from_amount_yuan: r.rewardAmountYuan, revision: row.revision } : {}) },
+    });
+  });
 }

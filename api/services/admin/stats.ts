@@ -82,14 +82,9 @@ export function lastWholeDay(today: string = dayOf()): string {
 }
 
 /** Facts of every report received on or before `asOf`, each as it stood at the end of that day. */
-export function caseFacts(db: Db, asOf: string): CaseFacts[] {
-  ensureTracking(db);
-  const rows = db
-    .select({ r: reports, t: caseTracking })
-    .from(reports)
-    .innerJoin(caseTracking, eq(caseTracking.reportId, reports.id))
-    .all()
-    .filter(({ r }) => r.createdOn <= asOf);
+export async function caseFacts(db: Db, asOf: string): Promise<CaseFacts[]> {
+  await ensureTracking(db);
+  const rows = (await db.select({ r: reports, t: caseTracking }).from(reports).innerJoin(caseTracking, eq(caseTracking.reportId, reports.id))).filter(({ r }) => r.createdOn <= asOf);
   return rows.map(({ r, t }) => {
     const closed = r.status === 'closed' && !!t.closedOn && t.closedOn <= asOf;
     const accepted = t.acceptedOn ? t.acceptedOn <= asOf : ACCEPTED_STATUSES.has(r.status) && r.updatedOn <= asOf;
@@ -173,10 +168,10 @@ function monthsEnding(day: string): string[] {
   return months;
 }
 
-export function publicStats(db: Db, today: string = dayOf()): PublicStats {
+export async function publicStats(db: Db, today: string = dayOf()): Promise<PublicStats> {
   const asOf = lastWholeDay(today);
-  const facts = caseFacts(db, asOf);
-  const s = handlingSettings(db);
+  const facts = await caseFacts(db, asOf);
+  const s = await handlingSettings(db);
   return {
     generated_on: asOf,
     suppress_below: SUPPRESS_BELOW,
@@ -186,7 +181,7 @@ export function publicStats(db: Db, today: string = dayOf()): PublicStats {
     by_month: monthsEnding(asOf).map((m) => summarise(m, monthLabel(m), facts.filter((f) => f.month === m))),
     by_sector: SECTOR_CODES.map((code) => summarise(code, SECTOR_NAMES[code as SectorCode], facts.filter((f) => f.sector === code))),
     by_channel: CHANNELS.map((ch) => summarise(ch.code, ch.name, facts.filter((f) => f.channel === ch.code))),
-    audit_checkpoint: auditCheckpoint(db, asOf),
+    audit_checkpoint: await auditCheckpoint(db, asOf),
   };
 }
 
@@ -212,11 +207,11 @@ export function isMonth(v: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(v);
 }
 
-export function monthlySummary(db: Db, month: string, today: string = dayOf()): MonthlySummary {
+export async function monthlySummary(db: Db, month: string, today: string = dayOf()): Promise<MonthlySummary> {
   const lastDay = addDays(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 10), -1);
   const yesterday = lastWholeDay(today);
   const asOf = yesterday;
-  const facts = caseFacts(db, asOf).filter((f) => f.month === month);
+  const facts = (await caseFacts(db, asOf)).filter((f) => f.month === month);
   const group = <K extends string>(keys: readonly { key: K; label: string }[], pick: (f: CaseFacts) => string) =>
     keys.map(({ key, label }) => ({ key, label, ...countFacts(facts.filter((f) => pick(f) === key)) })).filter((row) => row.received > 0);
   return {
@@ -228,6 +223,6 @@ export function monthlySummary(db: Db, month: string, today: string = dayOf()): 
     by_sector: group(SECTOR_CODES.map((c) => ({ key: c, label: SECTOR_NAMES[c as SectorCode] })), (f) => f.sector),
     by_township: group(TOWNSHIPS.map((t) => ({ key: t.code, label: t.name })), (f) => f.township),
     by_channel: group(CHANNELS.map((ch) => ({ key: ch.code, label: ch.name })), (f) => f.channel),
-    audit_checkpoint: auditCheckpoint(db, lastDay < yesterday ? lastDay : yesterday),
+    audit_checkpoint: await auditCheckpoint(db, lastDay < yesterday ? lastDay : yesterday),
   };
 }

@@ -14,7 +14,7 @@ import { DEPARTMENT_NAMES, type DepartmentCode } from '../../../config/departmen
 import { HOTLINE_IMPORT_LIMITS, HOTLINE_MAPPING, type HotlineMapping } from '../../../config/hotline.ts';
 import { REPORT_STATUS_NAMES, type ReportStatusCode } from '../../../config/reporting.ts';
 import { open } from '../../crypto/index.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { caseAssignments, caseTracking, hotlineOrders, reportMessages, reports } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { appendAuditIn } from '../admin/audit.ts';
@@ -191,7 +191,7 @@ export async function importOrders(deps: IntakeDeps, staffId: string, fileName: 
     else seen.set(m.orderNo, m.line);
   }
   const numbers = [...seen.keys()];
-  const existing = numbers.length ? deps.db.select({ no: hotlineOrders.orderNo, at: hotlineOrders.importedAt }).from(hotlineOrders).where(inArray(hotlineOrders.orderNo, numbers)).all() : [];
+  const existing = numbers.length ? await deps.db.select({ no: hotlineOrders.orderNo, at: hotlineOrders.importedAt }).from(hotlineOrders).where(inArray(hotlineOrders.orderNo, numbers)) : [];
   // A platform export often repeats yesterday's orders: with skipExisting they are left alone, never imported twice.
   if (!options.skipExisting) for (const e of existing) problems.push(`工单编号 ${e.no} 已于 ${dayOf(new Date(e.at))} 导入过，不能重复导入（如果文件里包含以前导入过的工单，请勾选"跳过已导入的工单"）`);
   const skipped = options.skipExisting ? existing.map((e) => e.no) : [];
@@ -201,19 +201,20 @@ export async function importOrders(deps: IntakeDeps, staffId: string, fileName: 
   }
   const imported: ImportResult['imported'] = [];
   for (const m of mapped.filter((x) => !skipped.includes(x.orderNo))) {
+    const importedAt = new Date().toISOString();
     try {
       const filed = await fileReport(deps, m.input, [], {
         channel: 'hotline_order',
         receivedOn: m.receivedOn,
-        inTransaction(tx: Db, reportId: string) {
-          tx.insert(hotlineOrders).values({ orderNo: m.orderNo, reportId, receivedOn: m.receivedOn, hotlineDueOn: m.hotlineDueOn, importedBy: staffId, importedAt: new Date().toISOString() }).run();
-          appendAuditIn(tx, { actor: staffId, action: 'hotline.imported', reportId, detail: { order_no: m.orderNo } });
+        async inTransaction(tx: Db, reportId: string) {
+          await tx.insert(hotlineOrders).values({ orderNo: m.orderNo, reportId, receivedOn: m.receivedOn, hotlineDueOn: m.hotlineDueOn, importedBy: staffId, importedAt });
+          await appendAuditIn(tx, { actor: staffId, action: 'hotline.imported', reportId, detail: { order_no: m.orderNo } });
         },
       });
       imported.push({ orderNo: m.orderNo, reportId: filed.reportId });
     } catch (e) {
       // A parallel import of the same file won the race: the primary key refused this order.
-      if (e instanceof Error && /UNIQUE constraint failed: hotline_orders/.test(e.message)) {
+      if (isDuplicateOrder(e)) {
         throw new UserError(409, 'duplicate_order', `工单编号 ${m.orderNo} 刚刚被另一次导入写入，已停止。此前的 ${imported.length} 张工单已导入，其余请重新导入（已导入的会被识别为重复）。`, 'file');
       }
       throw e;
@@ -244,20 +245,21 @@ export type ResultFilter = 'done' | 'all';
  * Results of imported orders, newest first. `done`: closed or not accepted (what the hotline can
  * close). The reply is opened with the report key the exporting officer holds.
  */
-export function orderResults(db: Db, reportKey: (reportId: string) => Buffer | null, filter: ResultFilter): OrderResult[] {
-  const rows = db
-    .select({ o: hotlineOrders, r: reports, t: caseTracking })
-    .from(hotlineOrders)
-    .innerJoin(reports, eq(reports.id, hotlineOrders.reportId))
-    .leftJoin(caseTracking, eq(caseTracking.reportId, reports.id))
-    .orderBy(desc(hotlineOrders.receivedOn), asc(hotlineOrders.orderNo))
-    .all()
-    .filter((x) => filter === 'all' || x.r.status === 'closed' || x.r.status === 'not_accepted');
-  return rows.map(({ o, r, t }) => {
-    const depts = db.select().from(caseAssignments).where(eq(caseAssignments.reportId, r.id)).all().map((a) => DEPARTMENT_NAMES[a.department as DepartmentCode] ?? a.department);
-    const last = db.select().from(reportMessages).where(and(eq(reportMessages.reportId, r.id), eq(reportMessages.author, 'department'))).orderBy(desc(reportMessages.id)).limit(1).get();
-    const key = last ? reportKey(r.id) : null;
-    return {
+export async function orderResults(db: Db, reportKey: (reportId: string) => Buffer | null | Promise<Buffer | null>, filter: ResultFilter): Promise<OrderResult[]> {
+  const rows = (
+    await db
+      .select({ o: hotlineOrders, r: reports, t: caseTracking })
+      .from(hotlineOrders)
+      .innerJoin(reports, eq(reports.id, hotlineOrders.reportId))
+      .leftJoin(caseTracking, eq(caseTracking.reportId, reports.id))
+      .orderBy(desc(hotlineOrders.receivedOn), asc(hotlineOrders.orderNo))
+  ).filter((x) => filter === 'all' || x.r.status === 'closed' || x.r.status === 'not_accepted');
+  const out: OrderResult[] = [];
+  for (const { o, r, t } of rows) {
+    const depts = (await db.select().from(caseAssignments).where(eq(caseAssignments.reportId, r.id)).orderBy(asc(caseAssignments.department))).map((a) => DEPARTMENT_NAMES[a.department as DepartmentCode] ?? a.department);
+    const last = first(await db.select().from(reportMessages).where(and(eq(reportMessages.reportId, r.id), eq(reportMessages.author, 'department'))).orderBy(desc(reportMessages.id)).limit(1));
+    const key = last ? await reportKey(r.id) : null;
+    out.push({
       order_no: o.orderNo,
       case_number: formatCaseNumber(r.caseYear, r.caseSeq),
       status: r.status as ReportStatusCode,
@@ -269,17 +271,29 @@ export function orderResults(db: Db, reportKey: (reportId: string) => Buffer | n
       departments: depts,
       reply: last && key ? open(key, last.sealedBody).toString('utf8') : null,
       reply_on: last?.createdOn ?? null,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /** Marks the exported orders and audits the export (count only). */
-export function recordExport(db: Db, staffId: string, orderNos: string[]): void {
+export async function recordExport(db: Db, staffId: string, orderNos: string[]): Promise<void> {
   const now = new Date().toISOString();
-  db.transaction((tx) => {
-    if (orderNos.length) tx.update(hotlineOrders).set({ exportedAt: now }).where(inArray(hotlineOrders.orderNo, orderNos)).run();
-    appendAuditIn(tx as unknown as Db, { actor: staffId, action: 'hotline.exported', detail: { orders: orderNos.length } });
-  }, { behavior: 'immediate' });
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < orderNos.length; i += 500) await tx.update(hotlineOrders).set({ exportedAt: now }).where(inArray(hotlineOrders.orderNo, orderNos.slice(i, i + 500)));
+    await appendAuditIn(tx, { actor: staffId, action: 'hotline.exported', detail: { orders: orderNos.length } });
+  });
+}
+
+/** The order's primary key refused a duplicate: SQLite's or PostgreSQL's unique violation on hotline_orders. */
+function isDuplicateOrder(e: unknown): boolean {
+  for (let cur = e, i = 0; cur && typeof cur === 'object' && i < 5; cur = (cur as { cause?: unknown }).cause, i++) {
+    const err = cur as { message?: unknown; code?: unknown; table?: unknown; constraint?: unknown };
+    const message = typeof err.message === 'string' ? err.message : '';
+    if (/UNIQUE constraint failed: hotline_orders/.test(message)) return true;
+    if (err.code === '23505' && (err.table === 'hotline_orders' || /hotline_orders/.test(String(err.constraint ?? '')))) return true;
+  }
+  return false;
 }
 
 function cell(value: unknown): string {

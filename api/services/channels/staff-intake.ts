@@ -65,12 +65,13 @@ export async function enterStaffReport(deps: IntakeDeps, staffId: string, form: 
   const input = parseReportFields(form);
   if (input.observedAt && input.observedAt.slice(0, 10) > entry.receivedOn) throw fieldError('observed_at', '不能晚于收到日期。');
   const files = fileParts(form);
+  const enteredAt = new Date().toISOString();
   const filed = await fileReport(deps, input, files, {
     channel: entry.channel,
     receivedOn: entry.receivedOn,
-    inTransaction(tx: Db, reportId: string) {
-      tx.insert(staffIntakes).values({ reportId, enteredBy: staffId, sourceBody: entry.sourceBody, enteredAt: new Date().toISOString() }).run();
-      appendAuditIn(tx, { actor: staffId, action: 'report.entered', reportId, detail: { channel: entry.channel, received_on: entry.receivedOn, files: files.length } });
+    async inTransaction(tx: Db, reportId: string) {
+      await tx.insert(staffIntakes).values({ reportId, enteredBy: staffId, sourceBody: entry.sourceBody, enteredAt });
+      await appendAuditIn(tx, { actor: staffId, action: 'report.entered', reportId, detail: { channel: entry.channel, received_on: entry.receivedOn, files: files.length } });
     },
   });
   return { receipt: filed.receipt, reportId: filed.reportId, channel: entry.channel, channelName: channelName(entry.channel), receivedOn: entry.receivedOn, realName: input.identity !== null, attachments: filed.attachments };

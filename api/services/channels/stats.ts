@@ -5,7 +5,7 @@
  */
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { CHANNELS, channelName } from '../../../config/channels.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { caseTracking, hotlineOrders, reports, staffIntakes, staffUsers } from '../../db/schema.ts';
 import { ensureTracking } from '../admin/cases/queue.ts';
 
@@ -31,15 +31,14 @@ function rate(closed: number, accepted: number): number | null {
 }
 
 /** Received, accepted, closed and 办结率 per channel for reports received in [from, to] (YYYY-MM-DD, inclusive). */
-export function countsByChannel(db: Db, range: { from?: string; to?: string } = {}): ChannelFigures {
-  ensureTracking(db);
+export async function countsByChannel(db: Db, range: { from?: string; to?: string } = {}): Promise<ChannelFigures> {
+  await ensureTracking(db);
   const conds = [range.from ? gte(reports.createdOn, range.from) : undefined, range.to ? lte(reports.createdOn, range.to) : undefined].filter((c) => c !== undefined);
-  const rows = db
+  const rows = await db
     .select({ channel: reports.channel, status: reports.status })
     .from(reports)
     .innerJoin(caseTracking, eq(caseTracking.reportId, reports.id))
-    .where(conds.length ? and(...conds) : undefined)
-    .all();
+    .where(conds.length ? and(...conds) : undefined);
   const tally = (list: typeof rows, channel: string, label: string): ChannelCount => {
     const accepted = list.filter((r) => ACCEPTED.has(r.status)).length;
     const closed = list.filter((r) => r.status === 'closed').length;
@@ -71,11 +70,11 @@ export interface ChannelFacts {
   hotline_due_on: string | null;
 }
 
-export function channelFacts(db: Db, reportId: string): ChannelFacts {
-  const row = db.select({ channel: reports.channel, receivedOn: reports.receivedOn }).from(reports).where(eq(reports.id, reportId)).get();
-  const intake = db.select({ sourceBody: staffIntakes.sourceBody, name: staffUsers.displayName }).from(staffIntakes).leftJoin(staffUsers, eq(staffUsers.id, staffIntakes.enteredBy)).where(eq(staffIntakes.reportId, reportId)).get();
-  const order = db.select().from(hotlineOrders).where(eq(hotlineOrders.reportId, reportId)).get();
-  const entered = intake?.name ?? (order ? (db.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, order.importedBy)).get()?.n ?? null) : null);
+export async function channelFacts(db: Db, reportId: string): Promise<ChannelFacts> {
+  const row = first(await db.select({ channel: reports.channel, receivedOn: reports.receivedOn }).from(reports).where(eq(reports.id, reportId)).limit(1));
+  const intake = first(await db.select({ sourceBody: staffIntakes.sourceBody, name: staffUsers.displayName }).from(staffIntakes).leftJoin(staffUsers, eq(staffUsers.id, staffIntakes.enteredBy)).where(eq(staffIntakes.reportId, reportId)).limit(1));
+  const order = first(await db.select().from(hotlineOrders).where(eq(hotlineOrders.reportId, reportId)).limit(1));
+  const entered = intake?.name ?? (order ? (first(await db.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, order.importedBy)).limit(1))?.n ?? null) : null);
   return {
     channel: row?.channel ?? 'web',
     channel_label: channelName(row?.channel),

@@ -39,7 +39,7 @@ export interface StepAudit {
 }
 
 /** Posts the reporter-visible message and event, updates the row, keeps the staff note, audits — all in one transaction. */
-export function commit(
+export async function commit(
   db: Db,
   session: StaffSession,
   reportId: string,
@@ -49,35 +49,33 @@ export function commit(
   audit: StepAudit,
   reportUpdate: Partial<typeof reports.$inferInsert> = {},
   internalNote: string | null = null,
-): void {
+): Promise<void> {
   const today = dayOf();
-  const { r } = caseRow(db, reportId);
-  db.transaction(
-    (tx) => {
-      const msg = tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealText(r.publicKey, reporterText), createdOn: today, staffId: session.user.id }).returning({ id: reportMessages.id }).get();
-      if (status) {
-        tx.insert(reportEvents).values({ reportId, status, actor: 'department', sealedNote: null, createdOn: today, staffId: session.user.id, messageId: msg.id }).run();
-        if (status !== 'extended') reportUpdate = { ...reportUpdate, status };
-      }
-      tx.update(reports).set({ ...reportUpdate, updatedOn: today }).where(eq(reports.id, reportId)).run();
-      if (Object.keys(update).length) tx.update(caseTracking).set(update).where(eq(caseTracking.reportId, reportId)).run();
-      if (internalNote) tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, internalNote), step: status ?? (audit.action === 'report.assigned' ? 'assigned' : null), createdAt: now().toISOString() }).run();
-      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: audit.action, reportId, detail: { ...audit.detail, ...(internalNote ? { internal_note: true } : {}) } });
-    },
-    { behavior: 'immediate' },
-  );
+  const { r } = await caseRow(db, reportId);
+  // Sealed before the transaction (the body may run again on PostgreSQL; sealing is not a database effect).
+  const sealedReporterText = sealText(r.publicKey, reporterText);
+  const sealedNote = internalNote ? sealText(r.publicKey, internalNote) : null;
+  const createdAt = now().toISOString();
+  const rowUpdate = status && status !== 'extended' ? { ...reportUpdate, status } : reportUpdate;
+  await db.transaction(async (tx) => {
+    const [msg] = await tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealedReporterText, createdOn: today, staffId: session.user.id }).returning({ id: reportMessages.id });
+    if (status) await tx.insert(reportEvents).values({ reportId, status, actor: 'department', sealedNote: null, createdOn: today, staffId: session.user.id, messageId: msg!.id });
+    await tx.update(reports).set({ ...rowUpdate, updatedOn: today }).where(eq(reports.id, reportId));
+    if (Object.keys(update).length) await tx.update(caseTracking).set(update).where(eq(caseTracking.reportId, reportId));
+    if (sealedNote) await tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealedNote, step: status ?? (audit.action === 'report.assigned' ? 'assigned' : null), createdAt });
+    await appendAuditIn(tx, { actor: session.user.id, action: audit.action, reportId, detail: { ...audit.detail, ...(internalNote ? { internal_note: true } : {}) } });
+  });
 }
 
 /** A staff-only note on its own (内部记录): sealed to the report key, shown to staff who can open the case. */
-export function addInternalNote(db: Db, session: StaffSession, reportId: string, body: string): void {
-  const { r } = visibleCase(db, session, reportId);
+export async function addInternalNote(db: Db, session: StaffSession, reportId: string, body: string): Promise<void> {
+  const { r } = await visibleCase(db, session, reportId);
   const text = optionalInternalNote(body);
   if (!text) throw new UserError(400, 'invalid_field', '请填写内部记录的内容（只有后台工作人员看得到，举报人看不到）。', 'body');
-  db.transaction(
-    (tx) => {
-      tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody: sealText(r.publicKey, text), createdAt: now().toISOString() }).run();
-      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'note.added', reportId });
-    },
-    { behavior: 'immediate' },
-  );
+  const sealedBody = sealText(r.publicKey, text);
+  const createdAt = now().toISOString();
+  await db.transaction(async (tx) => {
+    await tx.insert(caseNotes).values({ reportId, authorId: session.user.id, sealedBody, createdAt });
+    await appendAuditIn(tx, { actor: session.user.id, action: 'note.added', reportId });
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ATTACHMENT_LIMITS } from '../../../../config/reporting.ts';
-import type { Db } from '../../../db/client.ts';
+import { row, serialize, type Db } from '../../../db/client.ts';
 import { reportFiles } from '../../../db/schema.ts';
 import { UserError } from '../../../errors.ts';
 import type { BlobStore } from '../../blob-store.ts';
@@ -20,27 +20,25 @@ import { visibleCase } from './open.ts';
 export const MAX_STAFF_FILES_PER_CASE = 30;
 
 export async function addStaffFiles(db: Db, store: BlobStore, session: StaffSession, reportId: string, files: File[]): Promise<AttachmentSummary[]> {
-  const { r } = visibleCase(db, session, reportId);
+  const { r } = await visibleCase(db, session, reportId);
   if (!files.length) throw new UserError(400, 'invalid_field', '请选择要上传的文件（照片、视频或 PDF）。', 'files');
   if (files.length > ATTACHMENT_LIMITS.maxFiles) throw new UserError(400, 'invalid_field', `一次最多上传 ${ATTACHMENT_LIMITS.maxFiles} 个文件。`, 'files');
-  const existing = db.get<{ n: number }>(sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is not null`)?.n ?? 0;
+  const existing = Number((await row<{ n: number }>(db, sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is not null`))?.n ?? 0);
   if (existing + files.length > MAX_STAFF_FILES_PER_CASE) throw new UserError(400, 'invalid_field', `一件案件最多保存 ${MAX_STAFF_FILES_PER_CASE} 个工作材料，已有 ${existing} 个。`, 'files');
   const cleaned = await cleanAll(files);
   const staged = await stageFiles(store, r.publicKey, cleaned);
   const today = dayOf();
   try {
-    db.transaction(
-      (tx) => {
-        // Counted again inside the transaction: parallel uploads cannot pass the limit together.
-        const now = tx.get<{ n: number }>(sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is not null`)?.n ?? 0;
-        if (now + staged.length > MAX_STAFF_FILES_PER_CASE) throw new UserError(400, 'invalid_field', `一件案件最多保存 ${MAX_STAFF_FILES_PER_CASE} 个工作材料，已有 ${now} 个。`, 'files');
-        for (const s of staged) tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today, uploadedBy: session.user.id }).run();
-        appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'file.uploaded', reportId, detail: { files: staged.length } });
-      },
-      { behavior: 'immediate' },
-    );
+    await db.transaction(async (tx) => {
+      // Counted again inside the transaction: parallel uploads cannot pass the limit together.
+      await serialize(tx, `staff-files:${reportId}`);
+      const now = Number((await row<{ n: number }>(tx, sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is not null`))?.n ?? 0);
+      if (now + staged.length > MAX_STAFF_FILES_PER_CASE) throw new UserError(400, 'invalid_field', `一件案件最多保存 ${MAX_STAFF_FILES_PER_CASE} 个工作材料，已有 ${now} 个。`, 'files');
+      for (const s of staged) await tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today, uploadedBy: session.user.id });
+      await appendAuditIn(tx, { actor: session.user.id, action: 'file.uploaded', reportId, detail: { files: staged.length } });
+    });
   } catch (e) {
-    discardStaged(store, staged);
+    await discardStaged(store, staged);
     throw e;
   }
   return staged.map((s) => s.summary);

@@ -33,8 +33,8 @@ export interface TransitionInput {
   rectifyDueOn?: string;
 }
 
-export function transitionCase(db: Db, session: StaffSession, reportId: string, input: TransitionInput): void {
-  const { r } = visibleCase(db, session, reportId);
+export async function transitionCase(db: Db, session: StaffSession, reportId: string, input: TransitionInput): Promise<void> {
+  const { r } = await visibleCase(db, session, reportId);
   const from = r.status as ReportStatusCode;
   const to = input.status as ReportStatusCode;
   if (!(NEXT_STATUS[from] ?? []).includes(to)) {
@@ -49,7 +49,7 @@ export function transitionCase(db: Db, session: StaffSession, reportId: string, 
   if (note.length > NOTE_MAX) throw new UserError(400, 'invalid_field', `给举报人的说明最多 ${NOTE_MAX} 字。`, 'note');
   const acceptance = acceptanceStep(to, note, today);
   if (acceptance) {
-    commit(db, session, reportId, to, acceptance.text, acceptance.update, { action: 'report.transition', detail: { from, to } }, {}, internalNote);
+    await commit(db, session, reportId, to, acceptance.text, acceptance.update, { action: 'report.transition', detail: { from, to } }, {}, internalNote);
     return;
   }
   switch (to) {
@@ -75,13 +75,13 @@ export function transitionCase(db: Db, session: StaffSession, reportId: string, 
     default:
       if (note) text += ` ${note}`;
   }
-  commit(db, session, reportId, to, text, update, { action: 'report.transition', detail: { from, to } }, {}, internalNote);
+  await commit(db, session, reportId, to, text, update, { action: 'report.transition', detail: { from, to } }, {}, internalNote);
 }
 
 /** The one extension allowed, with a reason the reporter sees. */
-export function extendCase(db: Db, session: StaffSession, reportId: string, days: number, reason: string, internalNote?: string): void {
-  const { r, t } = visibleCase(db, session, reportId);
-  const max = handlingSettings(db).maxExtensionDays;
+export async function extendCase(db: Db, session: StaffSession, reportId: string, days: number, reason: string, internalNote?: string): Promise<void> {
+  const { r, t } = await visibleCase(db, session, reportId);
+  const max = (await handlingSettings(db)).maxExtensionDays;
   if (FINAL_STATUSES.includes(r.status as ReportStatusCode) || r.status === 'received') throw new UserError(409, 'bad_transition', '只有正在办理的案件可以延期。');
   if (t.extensionDays) throw new UserError(409, 'already_extended', '这件案件已经延期过一次，不能再延期。');
   // An extension is decided before the deadline runs out, not after.
@@ -89,11 +89,11 @@ export function extendCase(db: Db, session: StaffSession, reportId: string, days
   if (!Number.isInteger(days) || days < 1 || days > max) throw new UserError(400, 'invalid_field', `延期天数要填 1–${max} 的整数。`, 'days');
   const why = requireNote(reason, '延期原因', 4);
   const due = addDays(r.dueOn, days);
-  commit(db, session, reportId, 'extended', `情况较复杂，办理期限延长 ${days} 天，至 ${due}。原因：${why}`, { extensionDays: days }, { action: 'report.extended', detail: { days } }, { dueOn: due }, optionalInternalNote(internalNote));
+  await commit(db, session, reportId, 'extended', `情况较复杂，办理期限延长 ${days} 天，至 ${due}。原因：${why}`, { extensionDays: days }, { action: 'report.extended', detail: { days } }, { dueOn: due }, optionalInternalNote(internalNote));
 }
 
-export function messageReporter(db: Db, session: StaffSession, reportId: string, body: string): void {
-  visibleCase(db, session, reportId);
+export async function messageReporter(db: Db, session: StaffSession, reportId: string, body: string): Promise<void> {
+  await visibleCase(db, session, reportId);
   const text = requireNote(body, '留言内容', 1, 'body');
-  commit(db, session, reportId, null, text, {}, { action: 'report.message', detail: {} });
+  await commit(db, session, reportId, null, text, {}, { action: 'report.message', detail: {} });
 }

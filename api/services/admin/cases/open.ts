@@ -9,7 +9,7 @@ import type { ReportStatusCode } from '../../../../config/reporting.ts';
 import { STAFF_ROLE_NAMES, type StaffRole } from '../../../../config/staff.ts';
 import type { SectorCode } from '../../../../config/taxonomy.ts';
 import { decryptFile, open, openJson, sha256Hex } from '../../../crypto/index.ts';
-import type { Db } from '../../../db/client.ts';
+import { first, type Db } from '../../../db/client.ts';
 import { caseNotes, caseReads, caseTracking, identityRequests, reportEvents, reportFiles, reportKeyGrants, reportMessages, reports, rewardDecisions, staffUsers } from '../../../db/schema.ts';
 import { UserError } from '../../../errors.ts';
 import type { BlobStore } from '../../blob-store.ts';
@@ -24,28 +24,28 @@ import { canSeeCase, departmentsOf, ensureTracking, queueItemOf, type QueueItem 
 import { NEXT_STATUS } from './rules.ts';
 
 /** The report's private key through a key this user holds (intake or their department), else null. */
-export function reportKeyFor(db: Db, session: StaffSession, reportId: string): Buffer | null {
-  const held = new Set(heldKeyIds(db, session.user.id));
-  const grants = db.select().from(reportKeyGrants).where(eq(reportKeyGrants.reportId, reportId)).all();
+export async function reportKeyFor(db: Db, session: StaffSession, reportId: string): Promise<Buffer | null> {
+  const held = new Set(await heldKeyIds(db, session.user.id));
+  const grants = await db.select().from(reportKeyGrants).where(eq(reportKeyGrants.reportId, reportId));
   for (const g of grants) {
     if (!held.has(g.recipient)) continue;
-    const instanceKey = openHeldKey(db, session, g.recipient);
+    const instanceKey = await openHeldKey(db, session, g.recipient);
     if (instanceKey) return open(instanceKey, g.sealedPrivateKey);
   }
   return null;
 }
 
-export function caseRow(db: Db, reportId: string) {
-  const row = db.select({ r: reports, t: caseTracking }).from(reports).innerJoin(caseTracking, eq(caseTracking.reportId, reports.id)).where(eq(reports.id, reportId)).get();
+export async function caseRow(db: Db, reportId: string) {
+  const row = first(await db.select({ r: reports, t: caseTracking }).from(reports).innerJoin(caseTracking, eq(caseTracking.reportId, reports.id)).where(eq(reports.id, reportId)).limit(1));
   if (!row) throw new UserError(404, 'not_found', '没有这件案件。');
   return row;
 }
 
 /** Loads a case the user may see; refuses others with the same 404 so ids are not probed. */
-export function visibleCase(db: Db, session: StaffSession, reportId: string) {
-  ensureTracking(db);
-  const row = caseRow(db, reportId);
-  if (!canSeeCase(db, session.user, reportId)) throw new UserError(404, 'not_found', '没有这件案件，或它不归您的部门办理。');
+export async function visibleCase(db: Db, session: StaffSession, reportId: string) {
+  await ensureTracking(db);
+  const row = await caseRow(db, reportId);
+  if (!(await canSeeCase(db, session.user, reportId))) throw new UserError(404, 'not_found', '没有这件案件，或它不归您的部门办理。');
   return row;
 }
 
@@ -104,12 +104,9 @@ export interface CaseView extends QueueItem {
 }
 
 /** "县应急局 张三" / "主管领导 李四": how the internal timeline names a staff member. */
-export function staffLabels(db: Db): Map<string, string> {
+export async function staffLabels(db: Db): Promise<Map<string, string>> {
   return new Map(
-    db
-      .select({ id: staffUsers.id, n: staffUsers.displayName, role: staffUsers.role, d: staffUsers.department })
-      .from(staffUsers)
-      .all()
+    (await db.select({ id: staffUsers.id, n: staffUsers.displayName, role: staffUsers.role, d: staffUsers.department }).from(staffUsers))
       .map((u) => [u.id, `${u.d ? DEPARTMENT_NAMES[u.d as DepartmentCode] ?? u.d : STAFF_ROLE_NAMES[u.role as StaffRole] ?? u.role} ${u.n}`]),
   );
 }
@@ -118,45 +115,43 @@ export function staffLabels(db: Db): Map<string, string> {
 const sessionMark = (s: StaffSession) => sha256Hex(`case-read:${s.csrfToken}`).slice(0, 32);
 
 /** Records that the user saw the case now; returns true when this session had not opened it before. */
-function markRead(db: Db, session: StaffSession, reportId: string, lastMessageId: number): boolean {
+async function markRead(tx: Db, session: StaffSession, reportId: string, lastMessageId: number): Promise<boolean> {
   const mark = sessionMark(session);
-  const prev = db.select().from(caseReads).where(and(eq(caseReads.userId, session.user.id), eq(caseReads.reportId, reportId))).get();
+  const prev = first(await tx.select().from(caseReads).where(and(eq(caseReads.userId, session.user.id), eq(caseReads.reportId, reportId))).limit(1));
   const firstInSession = prev?.sessionMark !== mark;
-  db.insert(caseReads)
+  await tx
+    .insert(caseReads)
     .values({ userId: session.user.id, reportId, lastMessageId, sessionMark: mark })
-    .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { lastMessageId: Math.max(lastMessageId, prev?.lastMessageId ?? 0), sessionMark: mark, ...(firstInSession ? { viewedInline: '' } : {}) } })
-    .run();
+    .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { lastMessageId: Math.max(lastMessageId, prev?.lastMessageId ?? 0), sessionMark: mark, ...(firstInSession ? { viewedInline: '' } : {}) } });
   return firstInSession;
 }
 
 /** Decrypts a case for the user; the first opening in each login session is recorded in the audit log. */
-export function openCase(db: Db, session: StaffSession, reportId: string, today: string = dayOf()): CaseView {
-  const { r, t } = visibleCase(db, session, reportId);
-  const key = reportKeyFor(db, session, reportId);
+export async function openCase(db: Db, session: StaffSession, reportId: string, today: string = dayOf()): Promise<CaseView> {
+  const { r, t } = await visibleCase(db, session, reportId);
+  const key = await reportKeyFor(db, session, reportId);
   if (!key) throw new UserError(403, 'no_key', '您的账号还没有这件举报的解密密钥（可能尚未转办到您的部门）。');
   const content = openJson<ReportContent>(key, r.sealedContent);
-  const events = db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id)).all();
-  const messages = db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id)).all();
-  const files = db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).orderBy(sql`rowid`).all();
-  const notes = db.select().from(caseNotes).where(eq(caseNotes.reportId, reportId)).orderBy(asc(caseNotes.id)).all();
-  const s = handlingSettings(db);
-  const depts = departmentsOf(db, [reportId]).get(reportId) ?? [];
+  const events = await db.select().from(reportEvents).where(eq(reportEvents.reportId, reportId)).orderBy(asc(reportEvents.id));
+  const messages = await db.select().from(reportMessages).where(eq(reportMessages.reportId, reportId)).orderBy(asc(reportMessages.id));
+  const files = await db.select().from(reportFiles).where(eq(reportFiles.reportId, reportId)).orderBy(sql`rowid`);
+  const notes = await db.select().from(caseNotes).where(eq(caseNotes.reportId, reportId)).orderBy(asc(caseNotes.id));
+  const s = await handlingSettings(db);
+  const depts = (await departmentsOf(db, [reportId])).get(reportId) ?? [];
   const item = queueItemOf(r, t, depts, today, s.dueSoonDays);
   const status = item.status;
-  const reward = db.select().from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).get();
-  const requests = db.select().from(identityRequests).where(eq(identityRequests.reportId, reportId)).orderBy(asc(identityRequests.createdAt)).all();
-  const names = new Map(db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers).all().map((u) => [u.id, u.n]));
-  const labels = staffLabels(db);
+  const reward = first(await db.select().from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).limit(1));
+  const requests = await db.select().from(identityRequests).where(eq(identityRequests.reportId, reportId)).orderBy(asc(identityRequests.createdAt));
+  const names = new Map((await db.select({ id: staffUsers.id, n: staffUsers.displayName }).from(staffUsers)).map((u) => [u.id, u.n]));
+  const labels = await staffLabels(db);
+  const origin = await channelFacts(db, reportId);
   const who = (staffId: string | null, fallback: string) => (staffId ? labels.get(staffId) ?? staffId : fallback);
   const bodies = new Map(messages.map((m) => [m.id, open(key, m.sealedBody).toString('utf8')]));
   const lastReporterMessage = Math.max(0, ...messages.filter((m) => m.author === 'reporter').map((m) => m.id));
-  db.transaction(
-    (tx) => {
-      const firstInSession = markRead(tx as unknown as Db, session, reportId, lastReporterMessage);
-      if (firstInSession) appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'case.opened', reportId });
-    },
-    { behavior: 'immediate' },
-  );
+  await db.transaction(async (tx) => {
+    const firstInSession = await markRead(tx, session, reportId, lastReporterMessage);
+    if (firstInSession) await appendAuditIn(tx, { actor: session.user.id, action: 'case.opened', reportId });
+  });
   const fileViews: CaseFile[] = files.map((f, i) => {
     const meta = openJson<FileMeta>(key, f.sealedMeta);
     // 附件N.ext from the detected type (issue 10 item 3), also for files stored before names were generated.
@@ -203,7 +198,7 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
     reward_decided_on: r.rewardDecidedOn,
     reward_basis: reward ? JSON.parse(reward.basis) : null,
     reward_revision: reward?.revision ?? 0,
-    origin: channelFacts(db, reportId),
+    origin,
     identity_requests: requests.map((q) => ({ id: q.id, status: q.status, requester: names.get(q.requesterId) ?? q.requesterId, created_at: q.createdAt, mine: q.requesterId === session.user.id })),
   };
 }
@@ -212,33 +207,30 @@ export function openCase(db: Db, session: StaffSession, reportId: string, today:
  * Decrypts one attachment. `inline` (an image shown on the case page) and `download` (the original
  * file saved to the computer) are audited as different actions, so the log says which happened.
  */
-export function readCaseFile(db: Db, store: BlobStore, session: StaffSession, reportId: string, fileId: string, mode: 'inline' | 'download' = 'download'): { meta: FileMeta; data: Buffer } {
-  visibleCase(db, session, reportId);
-  const key = reportKeyFor(db, session, reportId);
-  const f = db.select().from(reportFiles).where(and(eq(reportFiles.id, fileId), eq(reportFiles.reportId, reportId))).get();
+export async function readCaseFile(db: Db, store: BlobStore, session: StaffSession, reportId: string, fileId: string, mode: 'inline' | 'download' = 'download'): Promise<{ meta: FileMeta; data: Buffer }> {
+  await visibleCase(db, session, reportId);
+  const key = await reportKeyFor(db, session, reportId);
+  const f = first(await db.select().from(reportFiles).where(and(eq(reportFiles.id, fileId), eq(reportFiles.reportId, reportId))).limit(1));
   if (!key || !f) throw new UserError(404, 'not_found', '没有这个附件（可能已按保存期限清除）。');
   const meta = openJson<FileMeta>(key, f.sealedMeta);
   const inline = mode === 'inline' && meta.kind === 'image';
-  const data = decryptFile(Buffer.from(meta.key, 'base64'), store.read(f.blobName));
-  db.transaction(
-    (tx) => {
-      if (!inline) {
-        appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'file.downloaded', reportId, detail: { file: fileId } });
-        return;
-      }
-      // An image shown on the case page is logged once per login session, not on every reload of the page.
-      const mark = sessionMark(session);
-      const row = tx.select().from(caseReads).where(and(eq(caseReads.userId, session.user.id), eq(caseReads.reportId, reportId))).get();
-      const seen = row && row.sessionMark === mark ? row.viewedInline.split(',').filter(Boolean) : [];
-      if (seen.includes(fileId)) return;
-      const viewedInline = [...seen, fileId].join(',');
-      tx.insert(caseReads)
-        .values({ userId: session.user.id, reportId, lastMessageId: 0, sessionMark: mark, viewedInline })
-        .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { sessionMark: mark, viewedInline } })
-        .run();
-      appendAuditIn(tx as unknown as Db, { actor: session.user.id, action: 'file.viewed_inline', reportId, detail: { file: fileId } });
-    },
-    { behavior: 'immediate' },
-  );
+  const data = decryptFile(Buffer.from(meta.key, 'base64'), await store.read(f.blobName));
+  await db.transaction(async (tx) => {
+    if (!inline) {
+      await appendAuditIn(tx, { actor: session.user.id, action: 'file.downloaded', reportId, detail: { file: fileId } });
+      return;
+    }
+    // An image shown on the case page is logged once per login session, not on every reload of the page.
+    const mark = sessionMark(session);
+    const row = first(await tx.select().from(caseReads).where(and(eq(caseReads.userId, session.user.id), eq(caseReads.reportId, reportId))).limit(1));
+    const seen = row && row.sessionMark === mark ? row.viewedInline.split(',').filter(Boolean) : [];
+    if (seen.includes(fileId)) return;
+    const viewedInline = [...seen, fileId].join(',');
+    await tx
+      .insert(caseReads)
+      .values({ userId: session.user.id, reportId, lastMessageId: 0, sessionMark: mark, viewedInline })
+      .onConflictDoUpdate({ target: [caseReads.userId, caseReads.reportId], set: { sessionMark: mark, viewedInline } });
+    await appendAuditIn(tx, { actor: session.user.id, action: 'file.viewed_inline', reportId, detail: { file: fileId } });
+  });
   return { meta, data };
 }

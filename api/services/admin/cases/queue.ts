@@ -5,7 +5,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { channelName } from '../../../../config/channels.ts';
 import type { DepartmentCode } from '../../../../config/departments.ts';
 import { REPORT_STATUS_NAMES, type ReportStatusCode } from '../../../../config/reporting.ts';
-import type { Db } from '../../../db/client.ts';
+import { first, serialize, type Db } from '../../../db/client.ts';
 import { caseAssignments, caseReads, caseTracking, reportMessages, reports, staffUsers } from '../../../db/schema.ts';
 import { addDays, dayOf, formatCaseNumber, nextCaseSeq } from '../../reports/shared.ts';
 import { handlingSettings } from '../settings.ts';
@@ -52,8 +52,8 @@ export function caseRef(id: string, createdOn: string): string {
 }
 
 /** Case numbers by report id (for the audit log, identity requests and exports). */
-export function caseNumbers(db: Db): Map<string, string> {
-  return new Map(db.select({ id: reports.id, y: reports.caseYear, s: reports.caseSeq }).from(reports).all().map((r) => [r.id, formatCaseNumber(r.y, r.s)]));
+export async function caseNumbers(db: Db): Promise<Map<string, string>> {
+  return new Map((await db.select({ id: reports.id, y: reports.caseYear, s: reports.caseSeq }).from(reports)).map((r) => [r.id, formatCaseNumber(r.y, r.s)]));
 }
 
 /** The plaintext summary shown in the queue and at the top of a case (no decryption needed). */
@@ -100,22 +100,24 @@ export function queueItemOf(
  * Every report gets its tracking row (acceptance deadline) the first time the back office sees it,
  * and reports filed before case numbers existed get theirs, in order of receipt.
  */
-export function ensureTracking(db: Db): void {
-  const s = handlingSettings(db);
-  db.run(sql`insert into case_tracking (report_id, accept_due_on)
-    select id, date(created_on, ${`+${s.acceptDays} days`}) from reports
-    where id not in (select report_id from case_tracking)`);
-  const unnumbered = db.select({ id: reports.id, createdOn: reports.createdOn }).from(reports).where(isNull(reports.caseSeq)).orderBy(asc(reports.createdOn), sql`rowid`).all();
-  if (!unnumbered.length) return;
-  db.transaction(
-    (tx) => {
-      for (const r of unnumbered) {
-        const year = Number(r.createdOn.slice(0, 4));
-        tx.update(reports).set({ caseYear: year, caseSeq: nextCaseSeq(tx as unknown as Db, year) }).where(and(eq(reports.id, r.id), isNull(reports.caseSeq))).run();
-      }
-    },
-    { behavior: 'immediate' },
-  );
+export async function ensureTracking(db: Db): Promise<void> {
+  const untracked = (tx: Db) => tx.select({ id: reports.id, createdOn: reports.createdOn }).from(reports).leftJoin(caseTracking, eq(caseTracking.reportId, reports.id)).where(isNull(caseTracking.reportId));
+  const unnumbered = (tx: Db) => tx.select({ id: reports.id, createdOn: reports.createdOn }).from(reports).where(isNull(reports.caseSeq)).orderBy(asc(reports.createdOn), sql`rowid`);
+  // Nearly always nothing to do: checked without a write transaction first.
+  if (!(await untracked(db).limit(1)).length && !(await unnumbered(db).limit(1)).length) return;
+  const s = await handlingSettings(db);
+  await db.transaction(async (tx) => {
+    await serialize(tx, 'case-number');
+    const missing = await untracked(tx);
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500).map((r) => ({ reportId: r.id, acceptDueOn: addDays(r.createdOn, s.acceptDays) }));
+      await tx.insert(caseTracking).values(chunk).onConflictDoNothing();
+    }
+    for (const r of await unnumbered(tx)) {
+      const year = Number(r.createdOn.slice(0, 4));
+      await tx.update(reports).set({ caseYear: year, caseSeq: await nextCaseSeq(tx, year) }).where(and(eq(reports.id, r.id), isNull(reports.caseSeq)));
+    }
+  });
 }
 
 /**
@@ -129,26 +131,30 @@ export function deadlineOf(status: ReportStatusCode, dueOn: string, acceptDueOn:
   return { date, kind, state };
 }
 
-export function departmentsOf(db: Db, reportIds: string[]): Map<string, DepartmentCode[]> {
+export async function departmentsOf(db: Db, reportIds: string[]): Promise<Map<string, DepartmentCode[]>> {
   const map = new Map<string, DepartmentCode[]>();
   if (!reportIds.length) return map;
-  for (const row of db.select().from(caseAssignments).where(inArray(caseAssignments.reportId, reportIds)).all()) {
+  // Many ids (the whole queue): read every assignment rather than bind thousands of parameters.
+  const wanted = reportIds.length > 500 ? new Set(reportIds) : null;
+  // Departments of a case in a fixed order on both engines (the first is the lead on the 转办单).
+  for (const row of await db.select().from(caseAssignments).where(wanted ? undefined : inArray(caseAssignments.reportId, reportIds)).orderBy(asc(caseAssignments.reportId), asc(caseAssignments.department))) {
+    if (wanted && !wanted.has(row.reportId)) continue;
     map.set(row.reportId, [...(map.get(row.reportId) ?? []), row.department as DepartmentCode]);
   }
   return map;
 }
 
 /** Handlers see their department's cases only; intake officers, supervisors and auditors see all. */
-export function canSeeCase(db: Db, user: typeof staffUsers.$inferSelect, reportId: string): boolean {
+export async function canSeeCase(db: Db, user: typeof staffUsers.$inferSelect, reportId: string): Promise<boolean> {
   if (user.role !== 'handler') return true;
-  return !!db.select().from(caseAssignments).where(and(eq(caseAssignments.reportId, reportId), eq(caseAssignments.department, user.department ?? ''))).get();
+  return !!first(await db.select().from(caseAssignments).where(and(eq(caseAssignments.reportId, reportId), eq(caseAssignments.department, user.department ?? ''))).limit(1));
 }
 
 /** Reporter messages newer than what this user last saw, per case. */
-function unseenReporterMessages(db: Db, userId: string): Map<string, number> {
-  const seen = new Map(db.select().from(caseReads).where(eq(caseReads.userId, userId)).all().map((r) => [r.reportId, r.lastMessageId]));
+async function unseenReporterMessages(db: Db, userId: string): Promise<Map<string, number>> {
+  const seen = new Map((await db.select().from(caseReads).where(eq(caseReads.userId, userId))).map((r) => [r.reportId, r.lastMessageId]));
   const out = new Map<string, number>();
-  for (const m of db.select({ id: reportMessages.id, reportId: reportMessages.reportId }).from(reportMessages).where(eq(reportMessages.author, 'reporter')).all()) {
+  for (const m of await db.select({ id: reportMessages.id, reportId: reportMessages.reportId }).from(reportMessages).where(eq(reportMessages.author, 'reporter'))) {
     if (m.id > (seen.get(m.reportId) ?? 0)) out.set(m.reportId, (out.get(m.reportId) ?? 0) + 1);
   }
   return out;
@@ -187,18 +193,17 @@ function matchesQuery(i: QueueItem, q: string): boolean {
   return i.case_seq === parsed.seq && (parsed.year === null || i.case_year === parsed.year);
 }
 
-export function listQueue(db: Db, user: typeof staffUsers.$inferSelect, filter: QueueFilter, today: string = dayOf()): QueueItem[] {
-  ensureTracking(db);
-  const s = handlingSettings(db);
-  let rows = db
+export async function listQueue(db: Db, user: typeof staffUsers.$inferSelect, filter: QueueFilter, today: string = dayOf()): Promise<QueueItem[]> {
+  await ensureTracking(db);
+  const s = await handlingSettings(db);
+  let rows = await db
     .select({ r: reports, t: caseTracking })
     .from(reports)
     .innerJoin(caseTracking, eq(caseTracking.reportId, reports.id))
-    .orderBy(asc(reports.createdOn), asc(reports.caseSeq))
-    .all();
-  const depts = departmentsOf(db, rows.map((x) => x.r.id));
+    .orderBy(asc(reports.createdOn), asc(reports.caseSeq));
+  const depts = await departmentsOf(db, rows.map((x) => x.r.id));
   if (user.role === 'handler') rows = rows.filter((x) => (depts.get(x.r.id) ?? []).includes(user.department as DepartmentCode));
-  const unseen = user.role === 'auditor' ? new Map<string, number>() : unseenReporterMessages(db, user.id);
+  const unseen = user.role === 'auditor' ? new Map<string, number>() : await unseenReporterMessages(db, user.id);
   const items = rows.map(({ r, t }) => queueItemOf(r, t, depts.get(r.id) ?? [], today, s.dueSoonDays, unseen.get(r.id) ?? 0));
   const order: Record<DeadlineState, number> = { overdue: 0, soon: 1, ok: 2, none: 3 };
   return items
