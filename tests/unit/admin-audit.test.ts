@@ -1,17 +1,19 @@
 /** The audit chain: intact after real use; any edit, deletion (middle or end) or insertion is found, also by `npm run audit:verify`. */
 import { spawnSync } from 'node:child_process';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { exec, row as rowOf } from '../../api/db/client.ts';
 import { appendAudit, verifyAuditChain } from '../../api/services/admin/audit.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
 import { scriptNode } from './report-fixtures.ts';
 
 async function usedApp() {
-  const t = makeApp({ fastReceipts: true });
+  const t = await makeApp({ fastReceipts: true });
   const intake = await staffOf(t, 'aud1', 'intake');
   const { reportId } = await fileReportAs(t);
   await call(t, intake, 'GET', `/api/admin/reports/${reportId}`);
   await call(t, intake, 'POST', `/api/admin/reports/${reportId}/transition`, { status: 'accepted', note: '' });
-  for (let i = 0; i < 3; i++) appendAudit(t.db, { actor: 'system', action: 'export.csv', detail: { rows: i } });
+  for (let i = 0; i < 3; i++) await appendAudit(t.db, { actor: 'system', action: 'export.csv', detail: { rows: i } });
   return t;
 }
 
@@ -22,7 +24,7 @@ function cli(dataDir: string) {
 describe('audit chain', () => {
   it('verifies after real use, in the service and the CLI', async () => {
     const t = await usedApp();
-    const result = verifyAuditChain(t.db);
+    const result = await verifyAuditChain(t.db);
     expect(result).toMatchObject({ ok: true, problems: [] });
     expect(result.count).toBeGreaterThanOrEqual(6);
     const run = cli(t.dataDir);
@@ -32,8 +34,8 @@ describe('audit chain', () => {
 
   it('detects an edited entry', async () => {
     const t = await usedApp();
-    t.db.$client.prepare("update audit_log set actor = 'someone-else' where id = 3").run();
-    const r = verifyAuditChain(t.db);
+    await exec(t.db, sql`update audit_log set actor = 'someone-else' where id = 3`);
+    const r = await verifyAuditChain(t.db);
     expect(r.ok).toBe(false);
     expect(r.problems.map((p) => p.id)).toContain(3);
     const run = cli(t.dataDir);
@@ -43,23 +45,23 @@ describe('audit chain', () => {
 
   it('detects an edit that also recomputes the entry hash (the next link breaks)', async () => {
     const t = await usedApp();
-    const row = t.db.$client.prepare('select * from audit_log where id = 2').get() as any;
+    const row = (await rowOf<any>(t.db, sql`select * from audit_log where id = 2`))!;
     const { sha256Hex } = await import('../../api/crypto/index.ts');
     const detail = '{"rows":999}';
     const hash = sha256Hex(JSON.stringify([row.id, row.at, row.actor, row.action, row.report_id, detail, row.prev_hash]));
-    t.db.$client.prepare('update audit_log set detail = ?, hash = ? where id = 2').run(detail, hash);
-    const r = verifyAuditChain(t.db);
+    await exec(t.db, sql`update audit_log set detail = ${detail}, hash = ${hash} where id = 2`);
+    const r = await verifyAuditChain(t.db);
     expect(r.ok).toBe(false);
     expect(r.problems.map((p) => p.id)).toContain(3);
   });
 
   it('detects a deleted entry in the middle and at the end', async () => {
     const t = await usedApp();
-    t.db.$client.prepare('delete from audit_log where id = 2').run();
-    expect(verifyAuditChain(t.db).problems.map((p) => p.problem).join()).toMatch(/缺失/);
+    await exec(t.db, sql`delete from audit_log where id = 2`);
+    expect((await verifyAuditChain(t.db)).problems.map((p) => p.problem).join()).toMatch(/缺失/);
     const u = await usedApp();
-    u.db.$client.prepare('delete from audit_log where id = (select max(id) from audit_log)').run();
-    const r = verifyAuditChain(u.db);
+    await exec(u.db, sql`delete from audit_log where id = (select max(id) from audit_log)`);
+    const r = await verifyAuditChain(u.db);
     expect(r.ok).toBe(false);
     expect(r.problems.at(-1)!.problem).toMatch(/末尾/);
     expect(cli(u.dataDir).status).toBe(1);
