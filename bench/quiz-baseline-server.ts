@@ -11,7 +11,6 @@ import { drawQuestions, publicQuestions, resolveDraw, type DrawnQuestion } from 
 import { scoreAnswers } from '../api/services/quiz/scoring.ts';
 import { hashSecret, newJoinCode, newSecret } from '../api/services/quiz/secrets.ts';
 import { MIGRATIONS_DIR } from '../api/db/client.ts';
-import { GroupCommit } from '../api/db/group-commit.ts';
 import type { QuizAudienceCode } from '../config/taxonomy.ts';
 
 const port = Number(process.env.PORT);
@@ -23,6 +22,54 @@ for (const f of readdirSync(MIGRATIONS_DIR).filter((x) => x.endsWith('.sql')).so
   for (const stmt of readFileSync(join(MIGRATIONS_DIR, f), 'utf8').split('--> statement-breakpoint')) db.exec(stmt);
 }
 const bank = QuestionBank.load();
+
+/**
+ * The same group commit as the site's (api/db/client.ts), on the bare connection: writes arriving
+ * together share one transaction (one fsync), each in its own savepoint.
+ */
+class GroupCommit {
+  private queue: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+  private readonly sqlite: Database.Database;
+  private readonly maxBatch = 256;
+  constructor(sqlite: Database.Database) {
+    this.sqlite = sqlite;
+  }
+  write<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+  private flush(): void {
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.scheduled = false;
+    if (this.queue.length) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.sqlite.transaction(() => {
+        for (const item of batch) {
+          try {
+            // Nested better-sqlite3 transaction = SAVEPOINT: a failing write undoes only itself.
+            outcomes.push({ ok: true, value: this.sqlite.transaction(item.fn)() });
+          } catch (e) {
+            outcomes.push({ ok: false, value: e });
+          }
+        }
+      })();
+    } catch (e) {
+      for (const item of batch) item.reject(e);
+      return;
+    }
+    batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
+  }
+}
 const writes = new GroupCommit(db);
 
 type Session = { id: number; school: string; class_name: string; audience: string; topic: string | null; draw: string; time_limit_minutes: number | null; closed: number };

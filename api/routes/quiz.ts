@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { QUIZ_AUDIENCE_CODES } from '../../config/taxonomy.ts';
-import type { Db } from '../db/client.ts';
-import { GroupCommit } from '../db/group-commit.ts';
+import { groupWrite, type Db } from '../db/client.ts';
 import { UserError } from '../errors.ts';
 import { clientAddress } from '../middleware/client.ts';
 import { RateLimiter } from '../middleware/rate-limit.ts';
@@ -167,8 +166,7 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   const now = deps.quiz?.now ?? (() => new Date());
   const examPolicy = { attemptsPerDay: deps.quiz?.attemptsPerDay ?? DEFAULT_ATTEMPTS_PER_DAY };
   const siteUrl = deps.quiz?.siteUrl ?? 'http://127.0.0.1:4321';
-  // Every write goes through one group-commit queue: durable, and cheap when a whole class submits at once.
-  const writes = new GroupCommit(db.$client);
+  // Every write goes through group commit (api/db/client.ts): durable, and cheap when a whole class submits at once.
   const app = new Hono();
 
   // One HMAC per request, however many limits the request checks.
@@ -182,17 +180,23 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
     const l = LIMITS[name];
     if (!limiter.hit(name, client(c), l)) throw new UserError(429, 'rate_limited', TOO_MANY);
   };
-  /** For lookups by secret: refuse once a client has failed too often, and count each failure. */
-  const guarded = <T>(c: Context, name: LimitName, lookup: () => T | undefined | null): T => {
+  /**
+   * For lookups by secret: refuse once a client has failed too often. The lookup waits on the
+   * database, so it counts as a failure before it starts (parallel guesses cannot all pass the check
+   * made before any of them failed) and is refunded when the secret was right.
+   */
+  const guarded = async <T>(c: Context, name: LimitName, lookup: () => Promise<T | undefined | null>): Promise<T | undefined> => {
     const l = LIMITS[name];
     if (limiter.exhausted(name, client(c), l)) throw new UserError(429, 'rate_limited', TOO_MANY);
-    const found = lookup();
-    if (found === undefined || found === null) limiter.hit(name, client(c), l);
-    return found as T;
+    limiter.hit(name, client(c), l);
+    const found = await lookup();
+    if (found === undefined || found === null) return undefined;
+    limiter.refund(name, client(c));
+    return found;
   };
-  const teacherSession = (c: Context, key: string) => {
+  const teacherSession = async (c: Context, key: string) => {
     limit(c, 'teacher');
-    const session = guarded(c, 'teacherFailures', () => sessionByTeacherKey(db, key));
+    const session = await guarded(c, 'teacherFailures', () => sessionByTeacherKey(db, key));
     if (!session) throw new UserError(404, 'session_not_found', '老师链接不正确，或这场测验已经过期删除。');
     return session;
   };
@@ -231,23 +235,23 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/exams', async function examStart(c) {
     limit(c, 'exam');
     const body = await readJson(c, schemas.examStart);
-    return c.json(await writes.write(() => startExam(db, bank, body.audience, body.topic, body.name, now(), examPolicy)), 201);
+    return c.json(await groupWrite(db, (tx) => startExam(tx, bank, body.audience, body.topic, body.name, now(), examPolicy)), 201);
   });
 
   app.post('/api/quiz/exams/submit', async function examSubmit(c) {
     const body = await readJson(c, schemas.examSubmit);
-    return c.json(await writes.write(() => submitExam(db, bank, body.token, body.answers, now())));
+    return c.json(await groupWrite(db, (tx) => submitExam(tx, bank, body.token, body.answers, now())));
   });
 
   const lookupCertificate = (c: Context, input: string) =>
-    guarded(c, 'verifyFailures', () => {
+    guarded(c, 'verifyFailures', async () => {
       const code = normaliseCertificateCode(input);
       return code ? findCertificate(db, code) : null;
     });
 
   app.post('/api/quiz/certificates/verify', async function verifyApi(c) {
     const body = await readJson(c, schemas.verify);
-    const cert = lookupCertificate(c, body.code);
+    const cert = await lookupCertificate(c, body.code);
     return c.json(cert ? { valid: true, certificate: cert } : { valid: false });
   });
 
@@ -255,13 +259,13 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/quiz/verify/', async function verifyPage(c) {
     const r = schemas.verify.safeParse(await c.req.parseBody());
     const input = r.success ? r.data.code.trim() : '';
-    const cert = input ? lookupCertificate(c, input) : null;
+    const cert = (input ? await lookupCertificate(c, input) : null) ?? null;
     c.header('Cache-Control', 'no-store');
     return c.html(shell.render(verifyResultPage(input, cert)), cert || !input ? 200 : 404);
   });
 
   app.get('/quiz/certificate/:code{[A-Za-z0-9-]+}/', async function certificate(c) {
-    const cert = lookupCertificate(c, c.req.param('code'));
+    const cert = await lookupCertificate(c, c.req.param('code'));
     if (!cert) return c.html(shell.error('找不到这张证书', '验证码不正确，或证书不存在。请核对验证码后在“证书验证”页面重新查询。'), 404);
     c.header('Cache-Control', 'no-store');
     return c.html(shell.render(await certificatePage(cert, siteUrl)));
@@ -271,55 +275,55 @@ export function quizRoutes(deps: { db: Db; shell: PageShell; quiz?: QuizOptions 
   app.post('/api/quiz/class', async function classCreate(c) {
     limit(c, 'createClass');
     const body = await readJson(c, schemas.createClass);
-    const created = await writes.write(() => createClassSession(db, bank, body, now(), retentionDays));
+    const created = await groupWrite(db, (tx) => createClassSession(tx, bank, body, now(), retentionDays));
     return c.json({ ...created, retentionDays }, 201);
   });
 
   app.post('/api/quiz/class/join', async function classJoin(c) {
     limit(c, 'join');
     const body = await readJson(c, schemas.join);
-    const session = guarded(c, 'joinFailures', () => {
+    const session = await guarded(c, 'joinFailures', async () => {
       const code = normaliseJoinCode(body.code);
       return code ? sessionByJoinCode(db, code) : undefined;
     });
     if (!session) throw new UserError(404, 'code_not_found', '加入码不对，请核对黑板上的 8 位数字。', 'code');
-    return c.json(await writes.write(() => joinSession(db, bank, session, body.nickname, now())), 201);
+    return c.json(await groupWrite(db, (tx) => joinSession(tx, bank, session, body.nickname, now())), 201);
   });
 
   app.post('/api/quiz/class/me', async function classResume(c) {
     limit(c, 'pupil');
     const body = await readJson(c, schemas.pupil);
-    return c.json(resumePlayer(db, bank, body.token));
+    return c.json(await resumePlayer(db, bank, body.token));
   });
 
   app.post('/api/quiz/class/submit', async function classSubmit(c) {
     limit(c, 'pupil');
     const body = await readJson(c, schemas.pupilSubmit);
-    return c.json(await writes.write(() => submitPlayer(db, bank, body.token, body.answers, now())));
+    return c.json(await groupWrite(db, (tx) => submitPlayer(tx, bank, body.token, body.answers, now())));
   });
 
   app.post('/api/quiz/class/teacher', async function teacherView(c) {
     const body = await readJson(c, schemas.teacher);
-    return c.json(classReport(db, bank, teacherSession(c, body.key)));
+    return c.json(await classReport(db, bank, await teacherSession(c, body.key)));
   });
 
   app.post('/api/quiz/class/teacher/remove', async function teacherRemove(c) {
     const body = await readJson(c, schemas.teacherRemove);
-    const session = teacherSession(c, body.key);
-    await writes.write(() => removePlayer(db, session, body.playerId));
-    return c.json(classReport(db, bank, session));
+    const session = await teacherSession(c, body.key);
+    await groupWrite(db, (tx) => removePlayer(tx, session, body.playerId));
+    return c.json(await classReport(db, bank, session));
   });
 
   app.post('/api/quiz/class/teacher/close', async function teacherClose(c) {
     const body = await readJson(c, schemas.teacher);
-    const session = teacherSession(c, body.key);
-    await writes.write(() => closeSession(db, session));
-    return c.json(classReport(db, bank, { ...session, closed: true }));
+    const session = await teacherSession(c, body.key);
+    await groupWrite(db, (tx) => closeSession(tx, session));
+    return c.json(await classReport(db, bank, { ...session, closed: true }));
   });
 
   app.post('/api/quiz/class/teacher/export', async function teacherExport(c) {
     const body = await readJsonOrForm(c, schemas.teacher);
-    const report = classReport(db, bank, teacherSession(c, body.key));
+    const report = await classReport(db, bank, await teacherSession(c, body.key));
     const name = `${report.school}-${report.className}-安全测验.csv`;
     return c.body(classCsv(report), 200, {
       'Content-Type': 'text/csv; charset=utf-8',

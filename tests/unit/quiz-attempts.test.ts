@@ -10,9 +10,9 @@ import { purgeQuizData } from '../../api/services/quiz/purge.ts';
 
 const bank = QuestionBank.load();
 
-function setup(attemptsPerDay: number | undefined, clock: { now: Date }) {
-  const db = openDb(':memory:');
-  const { app } = createApp({
+async function setup(attemptsPerDay: number | undefined, clock: { now: Date }) {
+  const db = await openDb(':memory:');
+  const { app } = await createApp({
     db,
     siteDir: '/nonexistent',
     dataDir: '/tmp',
@@ -37,7 +37,7 @@ function setup(attemptsPerDay: number | undefined, clock: { now: Date }) {
 describe('同一姓名每天的考试次数', () => {
   it('设置为 2：第 2 次可以开始，第 3 次被拒绝并说明原因；换名字、换一套题、第二天都可以', async () => {
     const clock = { now: new Date('2026-06-10T01:00:00Z') }; // 09:00 in China
-    const t = setup(2, clock);
+    const t = await setup(2, clock);
     expect((await t.start('王五')).status).toBe(201);
     expect((await t.start('王 五')).status).toBe(201); // spaces don't make a new person
     const third = await t.start('王五');
@@ -57,17 +57,17 @@ describe('同一姓名每天的考试次数', () => {
 
   it('设置为 1：当天第二次就被拒绝；默认是 3 次', async () => {
     const clock = { now: new Date('2026-06-10T01:00:00Z') };
-    const one = setup(1, clock);
+    const one = await setup(1, clock);
     expect((await one.start('李雷')).status).toBe(201);
     expect((await one.start('李雷')).status).toBe(429);
-    const dflt = setup(undefined, clock);
+    const dflt = await setup(undefined, clock);
     for (let i = 0; i < 3; i++) expect((await dflt.start('韩梅梅')).status).toBe(201);
     expect((await dflt.start('韩梅梅')).status).toBe(429);
   });
 
   it('同时发出 10 个开始请求，只有设置允许的 3 个成功', async () => {
     const clock = { now: new Date('2026-06-10T01:00:00Z') };
-    const t = setup(3, clock);
+    const t = await setup(3, clock);
     const statuses = await Promise.all(Array.from({ length: 10 }, () => t.start('并发测试')).map(async (r) => (await r).status));
     expect(statuses.filter((s) => s === 201)).toHaveLength(3);
     expect(statuses.filter((s) => s === 429)).toHaveLength(7);
@@ -75,7 +75,7 @@ describe('同一姓名每天的考试次数', () => {
 
   it('证书上印着第几次考试；不填姓名合格也不发证书', async () => {
     const clock = { now: new Date('2026-06-10T01:00:00Z') };
-    const t = setup(3, clock);
+    const t = await setup(3, clock);
     await t.start('孙七');
     const { result } = await t.pass('孙七');
     expect(result.passed).toBe(true);
@@ -89,14 +89,15 @@ describe('同一姓名每天的考试次数', () => {
 
   it('姓名只以散列保存；一年前的次数记录被清理', async () => {
     const clock = { now: new Date('2025-06-01T01:00:00Z') };
-    const t = setup(3, clock);
+    const t = await setup(3, clock);
     await t.start('周八');
-    const rows = t.db.select().from(quizExamAttempts).all();
+    const rows = await t.db.select().from(quizExamAttempts);
+    expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain('周八');
-    purgeQuizData(t.db, new Date('2026-06-01T02:00:00Z'));
-    expect(t.db.select().from(quizExamAttempts).all()).toHaveLength(1);
-    purgeQuizData(t.db, new Date('2026-06-03T02:00:00Z'));
-    expect(t.db.select().from(quizExamAttempts).all()).toHaveLength(0);
+    await purgeQuizData(t.db, new Date('2026-06-01T02:00:00Z'));
+    expect(await t.db.select().from(quizExamAttempts)).toHaveLength(1);
+    await purgeQuizData(t.db, new Date('2026-06-03T02:00:00Z'));
+    expect(await t.db.select().from(quizExamAttempts)).toHaveLength(0);
   });
 });
 

@@ -42,14 +42,14 @@ const strategies: Record<string, Strategy> = {
   组合猜法: (q) => (q.type === 'truefalse' ? [FALSE] : q.type === 'multiple' ? q.options.map((_, i) => i) : longest(q)),
 };
 
-function play(audience: QuizAudienceCode, strategy: Strategy) {
-  const db = openDb(':memory:');
+async function play(audience: QuizAudienceCode, strategy: Strategy) {
+  const db = await openDb(':memory:');
   const now = new Date('2026-06-10T02:00:00Z');
   let passes = 0;
   let sum = 0;
   for (let i = 0; i < RUNS; i++) {
-    const exam = startExam(db, bank, audience, null, '', now);
-    const r = submitExam(db, bank, exam.token, exam.questions.map(strategy), now);
+    const exam = await startExam(db, bank, audience, null, '', now);
+    const r = await submitExam(db, bank, exam.token, exam.questions.map(strategy), now);
     if (r.passed) passes++;
     sum += r.percent;
   }
@@ -59,8 +59,8 @@ function play(audience: QuizAudienceCode, strategy: Strategy) {
 describe('不看题猜答案考不过（每种考试、每种猜法各 500 次，真实抽题和评分）', () => {
   for (const audience of QUIZ_AUDIENCE_CODES) {
     for (const [name, strategy] of Object.entries(strategies)) {
-      it(`${audience} · ${name}：通过率 < 1%，平均分 < 50`, () => {
-        const r = play(audience, strategy);
+      it(`${audience} · ${name}：通过率 < 1%，平均分 < 50`, async () => {
+        const r = await play(audience, strategy);
         expect(r.passRate, `${audience} ${name} 通过率 ${(r.passRate * 100).toFixed(1)}%`).toBeLessThan(0.01);
         expect(r.mean, `${audience} ${name} 平均分 ${r.mean.toFixed(1)}`).toBeLessThan(50);
       });
@@ -69,11 +69,11 @@ describe('不看题猜答案考不过（每种考试、每种猜法各 500 次�
 });
 
 describe('知道答案的人能考过（模拟本身没有把所有人都判不及格）', () => {
-  it('全对满分，错 4 题仍合格，错 5 题不合格', () => {
-    const db = openDb(':memory:');
+  it('全对满分，错 4 题仍合格，错 5 题不合格', async () => {
+    const db = await openDb(':memory:');
     const now = new Date('2026-06-10T02:00:00Z');
-    const knowing = (wrong: number) => {
-      const exam = startExam(db, bank, 'employee', null, '', now);
+    const knowing = async (wrong: number) => {
+      const exam = await startExam(db, bank, 'employee', null, '', now);
       const answers = exam.questions.map((pq, n) => {
         const q = bank.all.find((b) => b.stem === pq.stem)!;
         const right = q.answer.map((i) => pq.options.indexOf(q.options[i]!));
@@ -81,24 +81,24 @@ describe('知道答案的人能考过（模拟本身没有把所有人都判不�
       });
       return submitExam(db, bank, exam.token, answers, now);
     };
-    expect(knowing(0)).toMatchObject({ percent: 100, passed: true });
-    expect(knowing(4)).toMatchObject({ percent: 80, passed: true });
-    expect(knowing(5)).toMatchObject({ percent: 75, passed: false });
+    expect(await knowing(0)).toMatchObject({ percent: 100, passed: true });
+    expect(await knowing(4)).toMatchObject({ percent: 80, passed: true });
+    expect(await knowing(5)).toMatchObject({ percent: 75, passed: false });
   });
 });
 
 describe('每次考试的抽题和选项顺序都不同', () => {
-  it('同一套题考两次：题目或选项顺序不同，字母与题库 YAML 中的顺序无关', () => {
-    const db = openDb(':memory:');
+  it('同一套题考两次：题目或选项顺序不同，字母与题库 YAML 中的顺序无关', async () => {
+    const db = await openDb(':memory:');
     const now = new Date('2026-06-10T02:00:00Z');
-    const a = startExam(db, bank, 'resident', null, '', now).questions;
-    const b = startExam(db, bank, 'resident', null, '', now).questions;
+    const a = (await startExam(db, bank, 'resident', null, '', now)).questions;
+    const b = (await startExam(db, bank, 'resident', null, '', now)).questions;
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(b));
     // Across many draws the right option of a single-choice question lands in every position.
     const positions = new Set<number>();
     const q = bank.pool('resident').find((x) => x.type === 'single')!;
     for (let i = 0; i < 40; i++) {
-      const exam = startExam(db, bank, 'resident', null, '', now);
+      const exam = await startExam(db, bank, 'resident', null, '', now);
       const shown = exam.questions.find((p) => p.stem === q.stem);
       if (shown) positions.add(shown.options.indexOf(q.options[q.answer[0]!]!));
     }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { openDb } from '../../api/db/client.ts';
+import { exec, first, groupWrite, openDb, rows } from '../../api/db/client.ts';
 import { quizClassAnswers, quizClassPlayers, quizClassSessions, quizExams } from '../../api/db/schema.ts';
 import { RateLimiter } from '../../api/middleware/rate-limit.ts';
 import { QuestionBank } from '../../api/services/quiz/bank.ts';
@@ -118,29 +119,32 @@ describe('限流', () => {
 });
 
 describe('清理', () => {
-  it('到期的班级测验连同学生和答案一起删除，未到期的保留；超时未交卷的考试删除', () => {
-    const db = openDb(':memory:');
+  it('到期的班级测验连同学生和答案一起删除，未到期的保留；超时未交卷的考试删除', async () => {
+    const db = await openDb(':memory:');
     const t0 = new Date('2026-11-01T08:00:00Z');
     const input = { school: '商河县实验小学', className: '四年级一班', audience: 'primary' as const, topic: null, count: 5, timeLimitMinutes: null };
-    const old = createClassSession(db, bank, input, t0, 7);
-    const fresh = createClassSession(db, bank, input, new Date('2026-11-06T08:00:00Z'), 7);
-    const s = sessionByJoinCode(db, old.joinCode)!;
-    db.insert(quizClassPlayers).values({ sessionId: s.id, tokenHash: 'h', nickname: '小熊猫', joinedAt: t0.toISOString() }).run();
-    const p = db.select().from(quizClassPlayers).get()!;
-    db.insert(quizClassAnswers).values({ playerId: p.id, questionIndex: 0, choice: '[0]', correct: true }).run();
-    db.insert(quizExams).values({ tokenHash: 'e', audience: 'primary', draw: '[]', createdAt: t0.toISOString() }).run();
+    const old = await createClassSession(db, bank, input, t0, 7);
+    const fresh = await createClassSession(db, bank, input, new Date('2026-11-06T08:00:00Z'), 7);
+    const s = (await sessionByJoinCode(db, old.joinCode))!;
+    await db.insert(quizClassPlayers).values({ sessionId: s.id, tokenHash: 'h', nickname: '小熊猫', joinedAt: t0.toISOString() });
+    const p = first(await db.select().from(quizClassPlayers).limit(1))!;
+    await db.insert(quizClassAnswers).values({ playerId: p.id, questionIndex: 0, choice: '[0]', correct: true });
+    await db.insert(quizExams).values({ tokenHash: 'e', audience: 'primary', draw: '[]', createdAt: t0.toISOString() });
 
-    expect(purgeQuizData(db, new Date('2026-11-07T08:00:00Z'))).toEqual({ sessions: 0, exams: 1 });
-    expect(purgeQuizData(db, new Date('2026-11-08T09:00:00Z'))).toEqual({ sessions: 1, exams: 0 });
-    expect(db.select().from(quizClassSessions).all().map((r) => r.joinCode)).toEqual([fresh.joinCode]);
-    expect(db.select().from(quizClassPlayers).all()).toEqual([]);
-    expect(db.select().from(quizClassAnswers).all()).toEqual([]);
+    expect(await purgeQuizData(db, new Date('2026-11-07T08:00:00Z'))).toEqual({ sessions: 0, exams: 1 });
+    expect(await purgeQuizData(db, new Date('2026-11-08T09:00:00Z'))).toEqual({ sessions: 1, exams: 0 });
+    expect((await db.select().from(quizClassSessions)).map((r) => r.joinCode)).toEqual([fresh.joinCode]);
+    expect(await db.select().from(quizClassPlayers)).toEqual([]);
+    expect(await db.select().from(quizClassAnswers)).toEqual([]);
   });
 });
 
 describe('测验接口', () => {
-  const db = openDb(':memory:');
-  const { app } = createApp({ db, siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank, siteUrl: 'https://aq.example.gov.cn' } });
+  let app: Awaited<ReturnType<typeof createApp>>['app'];
+  beforeAll(async () => {
+    const db = await openDb(':memory:');
+    ({ app } = await createApp({ db, siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank, siteUrl: 'https://aq.example.gov.cn' } }));
+  });
   const post = (path: string, body: unknown) =>
     app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -216,7 +220,7 @@ describe('测验接口', () => {
     const c = await join('安静的白兔');
     const wrongAnswers = rightAnswers.map((x, i) => (i < 3 ? [] : [x[0] === 0 ? 1 : 0]));
     await post('/api/quiz/class/submit', { token: c.token, answers: wrongAnswers });
-    const report = (await (await post('/api/quiz/class/teacher', { key: created.teacherKey })).json()) as ReturnType<typeof classReport>;
+    const report = (await (await post('/api/quiz/class/teacher', { key: created.teacherKey })).json()) as Awaited<ReturnType<typeof classReport>>;
     expect(report).toMatchObject({ joined: 3, finished: 3, average: 50 });
     // A blank is neither wrong nor an answer: rates count only those who answered.
     expect(report.questions.map((q) => q.correctRate)).toEqual([100, 100, 100, 50, 50, 50]);
@@ -256,7 +260,7 @@ describe('测验接口', () => {
   });
 
   it('猜加入码会被限流', async () => {
-    const limited = createApp({ db: openDb(':memory:'), siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } }).app;
+    const limited = (await createApp({ db: await openDb(':memory:'), siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } })).app;
     let last = 0;
     for (let i = 0; i < 35; i++) {
       const r = await limited.request('/api/quiz/class/join', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: String(10000000 + i), nickname: '小猫' }) });
@@ -264,27 +268,36 @@ describe('测验接口', () => {
     }
     expect(last).toBe(429);
   });
+
+  it('同时猜很多个加入码也会被限流：每个查询在等数据库之前就先算一次失败', async () => {
+    const limited = (await createApp({ db: await openDb(':memory:'), siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } })).app;
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        limited.request('/api/quiz/class/join', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: String(20000000 + i), nickname: '小猫' }) }),
+      ).map(async (r) => (await r).status),
+    );
+    expect(statuses.filter((s) => s === 404)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+  });
 });
 
 describe('成组提交', () => {
   it('同一批里失败的写入只撤销自己，其他写入照常提交', async () => {
-    const { GroupCommit } = await import('../../api/db/group-commit.ts');
-    const db = openDb(':memory:');
-    const sqlite = db.$client;
-    sqlite.exec('create table t (v integer unique)');
-    const gc = new GroupCommit(sqlite);
-    const ins = (v: number) => () => sqlite.prepare('insert into t (v) values (?)').run(v).changes;
+    const db = await openDb(':memory:');
+    await exec(db, sql`create table t (v integer unique)`);
+    const ins = (v: number) => groupWrite(db, async (tx) => (await exec(tx, sql`insert into t (v) values (${v})`), v));
     const results = await Promise.allSettled([
-      gc.write(ins(1)),
-      gc.write(() => {
-        sqlite.prepare('insert into t (v) values (?)').run(2);
+      ins(1),
+      groupWrite(db, async (tx) => {
+        await exec(tx, sql`insert into t (v) values (2)`);
         throw new Error('boom');
       }),
-      gc.write(ins(1)),
-      gc.write(ins(3)),
+      ins(1),
+      ins(3),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-    expect(sqlite.prepare('select v from t order by v').all()).toEqual([{ v: 1 }, { v: 3 }]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([1, null, null, 3]);
+    expect(await rows(db, sql`select v from t order by v`)).toEqual([{ v: 1 }, { v: 3 }]);
   });
 });
 
@@ -295,17 +308,20 @@ describe('定时清理任务', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     try {
       vi.setSystemTime(new Date('2026-11-20T00:00:00Z'));
-      const db = openDb(':memory:');
+      const db = await openDb(':memory:');
       const input = { school: '商河县第三实验小学', className: '二年级三班', audience: 'primary' as const, topic: null, count: 5, timeLimitMinutes: null };
-      createClassSession(db, bank, input, new Date('2026-11-01T00:00:00Z'), 7);
-      createClassSession(db, bank, input, new Date('2026-11-19T00:00:00Z'), 2);
+      await createClassSession(db, bank, input, new Date('2026-11-01T00:00:00Z'), 7);
+      await createClassSession(db, bank, input, new Date('2026-11-19T00:00:00Z'), 2);
       const logs: string[] = [];
-      const stop = startQuizPurge(db, 60_000, (m) => logs.push(m));
-      expect(db.select().from(quizClassSessions).all()).toHaveLength(1);
+      const stop = await startQuizPurge(db, 60_000, (m) => logs.push(m));
+      expect(await db.select().from(quizClassSessions)).toHaveLength(1);
+      expect(logs).toHaveLength(1);
       vi.setSystemTime(new Date('2026-11-21T01:00:00Z'));
-      vi.advanceTimersByTime(60_000);
-      expect(db.select().from(quizClassSessions).all()).toHaveLength(0);
-      expect(logs).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(await db.select().from(quizClassSessions)).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await vi.waitFor(() => expect(logs).toHaveLength(2));
+      expect(await db.select().from(quizClassSessions)).toHaveLength(0);
       expect(logs.join('')).not.toMatch(/实验小学|二年级/);
       stop();
     } finally {

@@ -160,7 +160,7 @@ describe('GET /search/（不需要构建好的网站也能用）', async () => {
   const { createApp } = await import('../../api/app.ts');
   const { openDb } = await import('../../api/db/client.ts');
   const dir = mkdtempSync(join(tmpdir(), 'search-app-'));
-  const { app } = createApp({ db: openDb(':memory:'), siteDir: dir, dataDir: dir, reporting: { onRecoveryKey: () => {} } });
+  const { app } = await createApp({ db: await openDb(':memory:'), siteDir: dir, dataDir: dir, reporting: { onRecoveryKey: () => {} } });
   it('整句问题直接得到结果页；过长的问题截短；未知筛选值被忽略', async () => {
     const res = await app.request(`/search/?q=${encodeURIComponent('三轮车拉人上国道')}&${encodeURIComponent('类型')}=bogus`);
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { QuizAudienceCode } from '../../../config/taxonomy.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { quizClassAnswers, quizClassPlayers, quizClassSessions } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { setTitle, type QuestionBank } from './bank.ts';
@@ -10,48 +10,6 @@ import { hashSecret, newJoinCode, newSecret } from './secrets.ts';
 
 export type ClassSession = typeof quizClassSessions.$inferSelect;
 
-/**
- * The statements every pupil's join and submit run, prepared once per database: building and
- * preparing SQL on each request cost more than executing it when a whole school hands in at once.
- */
-function prepare(db: Db) {
-  const p = sql.placeholder;
-  return {
-    sessionByCode: db.select().from(quizClassSessions).where(eq(quizClassSessions.joinCode, p('code'))).prepare(),
-    countPlayers: db
-      .select({ n: sql<number>`count(*)` })
-      .from(quizClassPlayers)
-      .where(eq(quizClassPlayers.sessionId, p('sessionId')))
-      .prepare(),
-    insertPlayer: db
-      .insert(quizClassPlayers)
-      .values({ sessionId: p('sessionId'), tokenHash: p('tokenHash'), nickname: p('nickname'), joinedAt: p('joinedAt') })
-      .onConflictDoNothing({ target: [quizClassPlayers.sessionId, quizClassPlayers.nickname] })
-      .prepare(),
-    playerByToken: db
-      .select({ player: quizClassPlayers, session: quizClassSessions })
-      .from(quizClassPlayers)
-      .innerJoin(quizClassSessions, eq(quizClassSessions.id, quizClassPlayers.sessionId))
-      .where(eq(quizClassPlayers.tokenHash, p('tokenHash')))
-      .prepare(),
-    // Booleans are bound as 1/0: placeholders skip drizzle's value mapping.
-    insertAnswer: db
-      .insert(quizClassAnswers)
-      .values({ playerId: p('playerId'), questionIndex: p('n'), choice: p('choice'), correct: p('correct') })
-      .prepare(),
-    finishPlayer: db
-      .update(quizClassPlayers)
-      .set({ finishedAt: sql`${p('finishedAt')}`, correct: sql`${p('correct')}` })
-      .where(and(eq(quizClassPlayers.id, p('playerId')), sql`${quizClassPlayers.finishedAt} is null`))
-      .prepare(),
-  };
-}
-const preparedByDb = new WeakMap<Db, ReturnType<typeof prepare>>();
-function stmts(db: Db) {
-  let s = preparedByDb.get(db);
-  if (!s) preparedByDb.set(db, (s = prepare(db)));
-  return s;
-}
 export const MAX_PLAYERS = 150;
 /** Submissions are accepted this long after a pupil's time limit, for slow networks. */
 export const LATE_GRACE_MS = 2 * 60 * 1000;
@@ -65,7 +23,7 @@ export interface NewClassSession {
   timeLimitMinutes: number | null;
 }
 
-export function createClassSession(db: Db, bank: QuestionBank, input: NewClassSession, now: Date, retentionDays: number) {
+export async function createClassSession(db: Db, bank: QuestionBank, input: NewClassSession, now: Date, retentionDays: number) {
   const pool = bank.pool(input.audience, input.topic);
   if (pool.length < 3) throw new UserError(400, 'too_few_questions', '这个范围的题目太少，请换一个主题或选择“全部主题”。', 'topic');
   const draw = drawQuestions(pool, input.count);
@@ -74,7 +32,7 @@ export function createClassSession(db: Db, bank: QuestionBank, input: NewClassSe
   // Codes of live sessions are unique; on the rare collision draw another.
   for (let attempt = 0; attempt < 20; attempt++) {
     const joinCode = newJoinCode();
-    const inserted = db
+    const inserted = await db
       .insert(quizClassSessions)
       .values({
         joinCode,
@@ -89,18 +47,18 @@ export function createClassSession(db: Db, bank: QuestionBank, input: NewClassSe
         deleteAfter,
       })
       .onConflictDoNothing({ target: quizClassSessions.joinCode })
-      .run();
-    if (inserted.changes === 1) return { joinCode, teacherKey, deleteAfter, questionCount: draw.length };
+      .returning({ id: quizClassSessions.id });
+    if (inserted.length === 1) return { joinCode, teacherKey, deleteAfter, questionCount: draw.length };
   }
   throw new Error('could not allocate a join code');
 }
 
-export function sessionByJoinCode(db: Db, code: string): ClassSession | undefined {
-  return stmts(db).sessionByCode.get({ code });
+export async function sessionByJoinCode(db: Db, code: string): Promise<ClassSession | undefined> {
+  return first(await db.select().from(quizClassSessions).where(eq(quizClassSessions.joinCode, code)).limit(1));
 }
 
-export function sessionByTeacherKey(db: Db, key: string): ClassSession | undefined {
-  return db.select().from(quizClassSessions).where(eq(quizClassSessions.teacherKeyHash, hashSecret(key))).get();
+export async function sessionByTeacherKey(db: Db, key: string): Promise<ClassSession | undefined> {
+  return first(await db.select().from(quizClassSessions).where(eq(quizClassSessions.teacherKeyHash, hashSecret(key))).limit(1));
 }
 
 /** What a pupil sees of a session: no answers, no other pupils. */
@@ -124,16 +82,20 @@ function deadlineOf(session: ClassSession, joinedAt: string): string | null {
   return session.timeLimitMinutes ? new Date(Date.parse(joinedAt) + session.timeLimitMinutes * 60_000).toISOString() : null;
 }
 
-export function joinSession(db: Db, bank: QuestionBank, session: ClassSession, nickname: string, now: Date): { token: string; view: PupilView } {
+export async function joinSession(db: Db, bank: QuestionBank, session: ClassSession, nickname: string, now: Date): Promise<{ token: string; view: PupilView }> {
   if (session.closed) throw new UserError(409, 'session_closed', '这场测验已经结束，不能再加入了。');
   const token = newSecret();
+  const tokenHash = hashSecret(token);
   const joinedAt = now.toISOString();
-  const q = stmts(db);
-  db.transaction(() => {
-    const { n } = q.countPlayers.get({ sessionId: session.id })!;
-    if (n >= MAX_PLAYERS) throw new UserError(409, 'session_full', `这场测验已经有 ${MAX_PLAYERS} 人加入，不能再加入了。`);
-    const r = q.insertPlayer.run({ sessionId: session.id, tokenHash: hashSecret(token), nickname, joinedAt });
-    if (r.changes !== 1) throw new UserError(409, 'nickname_taken', '这个昵称已经有同学用了，请换一个。', 'nickname');
+  await db.transaction(async (tx) => {
+    const [count] = await tx.select({ n: sql<number>`count(*)` }).from(quizClassPlayers).where(eq(quizClassPlayers.sessionId, session.id));
+    if (Number(count?.n ?? 0) >= MAX_PLAYERS) throw new UserError(409, 'session_full', `这场测验已经有 ${MAX_PLAYERS} 人加入，不能再加入了。`);
+    const r = await tx
+      .insert(quizClassPlayers)
+      .values({ sessionId: session.id, tokenHash, nickname, joinedAt })
+      .onConflictDoNothing({ target: [quizClassPlayers.sessionId, quizClassPlayers.nickname] })
+      .returning({ id: quizClassPlayers.id });
+    if (r.length !== 1) throw new UserError(409, 'nickname_taken', '这个昵称已经有同学用了，请换一个。', 'nickname');
   });
   return { token, view: pupilView(session, bank, nickname, joinedAt, null) };
 }
@@ -151,30 +113,37 @@ function pupilView(session: ClassSession, bank: QuestionBank, nickname: string, 
   };
 }
 
-function playerByToken(db: Db, token: string) {
-  const row = stmts(db).playerByToken.get({ tokenHash: hashSecret(token) });
+async function playerByToken(db: Db, token: string) {
+  const row = first(
+    await db
+      .select({ player: quizClassPlayers, session: quizClassSessions })
+      .from(quizClassPlayers)
+      .innerJoin(quizClassSessions, eq(quizClassSessions.id, quizClassPlayers.sessionId))
+      .where(eq(quizClassPlayers.tokenHash, hashSecret(token)))
+      .limit(1),
+  );
   if (!row) throw new UserError(404, 'player_not_found', '找不到你的答题记录，测验可能已经结束并删除。请向老师要新的加入码。');
   if (row.player.removed) throw new UserError(403, 'player_removed', '老师已经把你移出了这场测验。如有疑问请问老师。');
   return row;
 }
 
-function answersOf(db: Db, playerId: number): number[][] {
-  const rows = db.select().from(quizClassAnswers).where(eq(quizClassAnswers.playerId, playerId)).orderBy(asc(quizClassAnswers.questionIndex)).all();
+async function answersOf(db: Db, playerId: number): Promise<number[][]> {
+  const rows = await db.select().from(quizClassAnswers).where(eq(quizClassAnswers.playerId, playerId)).orderBy(asc(quizClassAnswers.questionIndex));
   const out: number[][] = [];
   for (const r of rows) out[r.questionIndex] = JSON.parse(r.choice) as number[];
   return out;
 }
 
 /** A pupil coming back (reload, lost connection): the same questions, and the result once submitted. */
-export function resumePlayer(db: Db, bank: QuestionBank, token: string): PupilView {
-  const { player, session } = playerByToken(db, token);
-  const result = player.finishedAt ? scoreAnswers(drawOf(session, bank), answersOf(db, player.id)) : null;
+export async function resumePlayer(db: Db, bank: QuestionBank, token: string): Promise<PupilView> {
+  const { player, session } = await playerByToken(db, token);
+  const result = player.finishedAt ? scoreAnswers(drawOf(session, bank), await answersOf(db, player.id)) : null;
   return pupilView(session, bank, player.nickname, player.joinedAt, result);
 }
 
 /** Scores a pupil's answers once. Only correctness counts; when they answered does not. */
-export function submitPlayer(db: Db, bank: QuestionBank, token: string, answers: (number[] | null)[], now: Date): ScoreResult {
-  const { player, session } = playerByToken(db, token);
+export async function submitPlayer(db: Db, bank: QuestionBank, token: string, answers: (number[] | null)[], now: Date): Promise<ScoreResult> {
+  const { player, session } = await playerByToken(db, token);
   if (player.finishedAt) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
   if (session.closed) throw new UserError(409, 'session_closed', '老师已经结束了这场测验，答卷没有被接收。');
   const deadline = deadlineOf(session, player.joinedAt);
@@ -182,11 +151,17 @@ export function submitPlayer(db: Db, bank: QuestionBank, token: string, answers:
     throw new UserError(409, 'time_over', '答题时间已经过了，答卷没有被接收。');
   }
   const score = scoreAnswers(drawOf(session, bank), answers);
-  const q = stmts(db);
-  db.transaction(() => {
-    for (const r of score.results) q.insertAnswer.run({ playerId: player.id, n: r.n, choice: JSON.stringify(r.chosen), correct: r.correct ? 1 : 0 });
-    const done = q.finishPlayer.run({ finishedAt: now.toISOString(), correct: score.correct, playerId: player.id });
-    if (done.changes !== 1) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
+  await db.transaction(async (tx) => {
+    // One statement for all answers: a whole school handing in at once is many of these.
+    if (score.results.length) {
+      await tx.insert(quizClassAnswers).values(score.results.map((r) => ({ playerId: player.id, questionIndex: r.n, choice: JSON.stringify(r.chosen), correct: r.correct })));
+    }
+    const done = await tx
+      .update(quizClassPlayers)
+      .set({ finishedAt: now.toISOString(), correct: score.correct })
+      .where(and(eq(quizClassPlayers.id, player.id), isNull(quizClassPlayers.finishedAt)))
+      .returning({ id: quizClassPlayers.id });
+    if (done.length !== 1) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
   });
   return score;
 }
@@ -222,21 +197,19 @@ export const SCORE_BANDS = [
   { label: '60 分以下', min: 0 },
 ] as const;
 
-export function classReport(db: Db, bank: QuestionBank, session: ClassSession): ClassReport {
+export async function classReport(db: Db, bank: QuestionBank, session: ClassSession): Promise<ClassReport> {
   const resolved = drawOf(session, bank);
   const total = resolved.length;
-  const players = db
+  const players = await db
     .select()
     .from(quizClassPlayers)
     .where(and(eq(quizClassPlayers.sessionId, session.id), eq(quizClassPlayers.removed, false)))
-    .orderBy(asc(quizClassPlayers.id))
-    .all();
-  const answers = db
+    .orderBy(asc(quizClassPlayers.id));
+  const answers = await db
     .select({ playerId: quizClassAnswers.playerId, n: quizClassAnswers.questionIndex, correct: quizClassAnswers.correct, choice: quizClassAnswers.choice })
     .from(quizClassAnswers)
     .innerJoin(quizClassPlayers, eq(quizClassPlayers.id, quizClassAnswers.playerId))
-    .where(and(eq(quizClassPlayers.sessionId, session.id), eq(quizClassPlayers.removed, false)))
-    .all();
+    .where(and(eq(quizClassPlayers.sessionId, session.id), eq(quizClassPlayers.removed, false)));
   const byPlayer = new Map<number, AnswerMark[]>();
   for (const a of answers) {
     const row = byPlayer.get(a.playerId) ?? Array<AnswerMark>(total).fill(null);
@@ -295,25 +268,25 @@ export function classReport(db: Db, bank: QuestionBank, session: ClassSession): 
 }
 
 /** The teacher removes a pupil (a rude nickname, a double join): their token stops working and their answers go. */
-export function removePlayer(db: Db, session: ClassSession, playerId: number): void {
-  db.transaction((tx) => {
-    const r = tx
+export async function removePlayer(db: Db, session: ClassSession, playerId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const r = await tx
       .update(quizClassPlayers)
       .set({ removed: true })
       .where(and(eq(quizClassPlayers.id, playerId), eq(quizClassPlayers.sessionId, session.id)))
-      .run();
-    if (r.changes !== 1) throw new UserError(404, 'player_not_found', '找不到这位同学，可能已经被移出。');
-    tx.delete(quizClassAnswers).where(eq(quizClassAnswers.playerId, playerId)).run();
+      .returning({ id: quizClassPlayers.id });
+    if (r.length !== 1) throw new UserError(404, 'player_not_found', '找不到这位同学，可能已经被移出。');
+    await tx.delete(quizClassAnswers).where(eq(quizClassAnswers.playerId, playerId));
   });
 }
 
-export function closeSession(db: Db, session: ClassSession): void {
-  db.update(quizClassSessions).set({ closed: true }).where(eq(quizClassSessions.id, session.id)).run();
+export async function closeSession(db: Db, session: ClassSession): Promise<void> {
+  await db.update(quizClassSessions).set({ closed: true }).where(eq(quizClassSessions.id, session.id));
 }
 
 /** Deletes sessions past their retention date; players and answers go with them (ON DELETE CASCADE). */
-export function purgeExpiredSessions(db: Db, now: Date): number {
-  return db.delete(quizClassSessions).where(lt(quizClassSessions.deleteAfter, now.toISOString())).run().changes;
+export async function purgeExpiredSessions(db: Db, now: Date): Promise<number> {
+  return (await db.delete(quizClassSessions).where(lt(quizClassSessions.deleteAfter, now.toISOString())).returning({ id: quizClassSessions.id })).length;
 }
 
 /** Spreadsheet cells that start with = + - @ would run as formulas in Excel; prefix them. */

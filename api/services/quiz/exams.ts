@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { QuizAudienceCode } from '../../../config/taxonomy.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { quizCertificates, quizExamAttempts, quizExams } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { setTitle, type QuestionBank } from './bank.ts';
@@ -49,20 +49,22 @@ function setKey(audience: QuizAudienceCode, topic: string | null): string {
  * set. Runs inside the caller's transaction: count and check are one statement, so parallel
  * starts cannot both pass the limit.
  */
-function countAttempt(db: Db, name: string, audience: QuizAudienceCode, topic: string | null, now: Date, perDay: number): number {
+async function countAttempt(db: Db, name: string, audience: QuizAudienceCode, topic: string | null, now: Date, perDay: number): Promise<number> {
   const key = nameKey(name);
   const set = setKey(audience, topic);
   const day = chinaDate(now);
-  const row = db
-    .insert(quizExamAttempts)
-    .values({ nameKey: key, setKey: set, day, count: 1 })
-    .onConflictDoUpdate({
-      target: [quizExamAttempts.nameKey, quizExamAttempts.setKey, quizExamAttempts.day],
-      set: { count: sql`${quizExamAttempts.count} + 1` },
-      setWhere: sql`${quizExamAttempts.count} < ${perDay}`,
-    })
-    .returning({ count: quizExamAttempts.count })
-    .get();
+  const row = first(
+    await db
+      .insert(quizExamAttempts)
+      .values({ nameKey: key, setKey: set, day, count: 1 })
+      .onConflictDoUpdate({
+        target: [quizExamAttempts.nameKey, quizExamAttempts.setKey, quizExamAttempts.day],
+        set: { count: sql`${quizExamAttempts.count} + 1` },
+        setWhere: sql`${quizExamAttempts.count} < ${perDay}`,
+      })
+      // No row back when the limit refused the update.
+      .returning({ count: quizExamAttempts.count }),
+  );
   if (!row) {
     throw new UserError(
       429,
@@ -71,12 +73,13 @@ function countAttempt(db: Db, name: string, audience: QuizAudienceCode, topic: s
       'name',
     );
   }
-  const total = db
-    .select({ n: sql<number>`sum(${quizExamAttempts.count})` })
-    .from(quizExamAttempts)
-    .where(and(eq(quizExamAttempts.nameKey, key), eq(quizExamAttempts.setKey, set)))
-    .get();
-  return total?.n ?? 1;
+  const total = first(
+    await db
+      .select({ n: sql<number>`sum(${quizExamAttempts.count})` })
+      .from(quizExamAttempts)
+      .where(and(eq(quizExamAttempts.nameKey, key), eq(quizExamAttempts.setKey, set))),
+  );
+  return Number(total?.n ?? 1);
 }
 
 export interface ExamPolicy {
@@ -88,7 +91,7 @@ export interface ExamPolicy {
  * given here is what the certificate will show; each name may start a set `attemptsPerDay` times a
  * day. Without a name the exam is for self-testing and earns no certificate.
  */
-export function startExam(
+export async function startExam(
   db: Db,
   bank: QuestionBank,
   audience: QuizAudienceCode,
@@ -96,17 +99,17 @@ export function startExam(
   name: string,
   now: Date,
   policy: ExamPolicy = { attemptsPerDay: DEFAULT_ATTEMPTS_PER_DAY },
-): StartedExam {
+): Promise<StartedExam> {
   const pool = bank.pool(audience, topic);
   if (pool.length < MIN_EXAM_QUESTIONS) {
     throw new UserError(400, 'too_few_questions', `这个范围的题目不足 ${MIN_EXAM_QUESTIONS} 道，请换一个主题或选择“全部主题”。`, 'topic');
   }
-  const attempt = name ? countAttempt(db, name, audience, topic, now, policy.attemptsPerDay) : null;
+  const attempt = name ? await countAttempt(db, name, audience, topic, now, policy.attemptsPerDay) : null;
   const draw = drawQuestions(pool, EXAM_QUESTIONS);
   const token = newSecret();
-  db.insert(quizExams)
-    .values({ tokenHash: hashSecret(token), audience, topic, draw: JSON.stringify(draw), createdAt: now.toISOString(), name: name || null, attempt })
-    .run();
+  await db
+    .insert(quizExams)
+    .values({ tokenHash: hashSecret(token), audience, topic, draw: JSON.stringify(draw), createdAt: now.toISOString(), name: name || null, attempt });
   return {
     token,
     title: setTitle(audience, topic),
@@ -146,13 +149,14 @@ export function chinaDate(now: Date): string {
  * Scores an exam once: the draw is deleted in the same transaction, so an exam cannot be re-submitted
  * after seeing the answers. A pass by a named taker issues a certificate holding only what it shows.
  */
-export function submitExam(db: Db, bank: QuestionBank, token: string, answers: (number[] | null)[], now: Date): SubmittedExam {
-  return db.transaction((tx) => {
-    const row = tx.select().from(quizExams).where(eq(quizExams.tokenHash, hashSecret(token))).get();
+export async function submitExam(db: Db, bank: QuestionBank, token: string, answers: (number[] | null)[], now: Date): Promise<SubmittedExam> {
+  const tokenHash = hashSecret(token);
+  return db.transaction(async (tx) => {
+    // Deleting first and reading what was deleted: of two submits of one exam only one gets the row.
+    const row = first(await tx.delete(quizExams).where(eq(quizExams.tokenHash, tokenHash)).returning());
     if (!row || now.getTime() - Date.parse(row.createdAt) > EXAM_VALID_MS) {
       throw new UserError(404, 'exam_not_found', '找不到这场考试，可能已经交过卷或超过 3 小时。请重新开始一场考试。');
     }
-    tx.delete(quizExams).where(eq(quizExams.tokenHash, row.tokenHash)).run();
     const draw = JSON.parse(row.draw) as DrawnQuestion[];
     const score = scoreAnswers(resolveDraw(draw, (id) => bank.get(id)), answers);
     const passed = score.total > 0 && score.percent >= PASS_PERCENT;
@@ -168,20 +172,20 @@ export function submitExam(db: Db, bank: QuestionBank, token: string, answers: (
         issuedOn: chinaDate(now),
         attempt: row.attempt,
       };
-      tx.insert(quizCertificates).values(certificate).run();
+      await tx.insert(quizCertificates).values(certificate);
     }
     return { ...score, passed, passPercent: PASS_PERCENT, certificate, anonymous: !row.name };
   });
 }
 
-export function findCertificate(db: Db, code: string): Certificate | null {
-  return db.select().from(quizCertificates).where(eq(quizCertificates.code, code)).get() ?? null;
+export async function findCertificate(db: Db, code: string): Promise<Certificate | null> {
+  return first(await db.select().from(quizCertificates).where(eq(quizCertificates.code, code)).limit(1)) ?? null;
 }
 
 /** Drops exams that were started but never submitted, and attempt counts older than a year. */
-export function purgeStaleExams(db: Db, now: Date): number {
+export async function purgeStaleExams(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - EXAM_VALID_MS).toISOString();
   const oldestDay = chinaDate(new Date(now.getTime() - ATTEMPT_RECORD_DAYS * 86_400_000));
-  db.delete(quizExamAttempts).where(lt(quizExamAttempts.day, oldestDay)).run();
-  return db.delete(quizExams).where(lt(quizExams.createdAt, cutoff)).run().changes;
+  await db.delete(quizExamAttempts).where(lt(quizExamAttempts.day, oldestDay));
+  return (await db.delete(quizExams).where(lt(quizExams.createdAt, cutoff)).returning({ tokenHash: quizExams.tokenHash })).length;
 }
