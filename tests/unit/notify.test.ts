@@ -8,7 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { exec, row, rows } from '../../api/db/client.ts';
+import { staffUsers } from '../../api/db/schema.ts';
 import { saveHandlingSettings } from '../../api/services/admin/settings.ts';
 import { DEFAULT_HANDLING } from '../../config/staff.ts';
 import { parseNotifyEnv } from '../../api/services/notify/config.ts';
@@ -55,14 +57,14 @@ describe('settings checked at start', () => {
 
 describe('notifier', () => {
   it('tells intake officers and handlers about their cases, with numbers and links only', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'nin', 'intake');
     const handler = await staffOf(t, 'nha', 'handler', 'emergency');
     const auditor = await staffOf(t, 'nau', 'auditor');
-    savePrefs(t.db, intake.id, { email: 'intake@example.gov.cn', mode: 'instant' });
-    savePrefs(t.db, handler.id, { email: 'handler@example.gov.cn', mode: 'instant' });
-    savePrefs(t.db, auditor.id, { email: 'auditor@example.gov.cn', mode: 'instant' });
-    saveWebhook(t.db, { scope: 'emergency', kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', secret: null, mode: 'instant' });
+    await savePrefs(t.db, intake.id, { email: 'intake@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, handler.id, { email: 'handler@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, auditor.id, { email: 'auditor@example.gov.cn', mode: 'instant' });
+    await saveWebhook(t.db, { scope: 'emergency', kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', secret: null, mode: 'instant' });
     const r = recorder();
     await runNotifierOnce(t.db, config, r.t); // first run: starts the cursors
     const { receipt, reportId } = await fileReportAs(t, { place: PLACE, description: DESCRIPTION, identity_mode: 'real_name', identity_name: '王举报', identity_phone: '13812345678' });
@@ -72,7 +74,7 @@ describe('notifier', () => {
     expect(r.sent[0]!.m.text).toContain('新收到的案件：1 件');
     expect(r.sent[0]!.m.text).toContain(`https://aq.example.gov.cn/admin/cases/${reportId}`);
     // The office's case number (商安举〔年〕号), the one on the queue, 转办单 and 回复函.
-    const num = t.db.get<{ y: number; s: number }>(sql`select case_year as y, case_seq as s from reports where id = ${reportId}`)!;
+    const num = (await row<{ y: number; s: number }>(t.db, sql`select case_year as y, case_seq as s from reports where id = ${reportId}`))!;
     expect(r.sent[0]!.m.text).toContain(`  ${formatCaseNumber(num.y, num.s)}  https://aq.example.gov.cn/admin/cases/${reportId}`);
     expect(formatCaseNumber(num.y, num.s)).toMatch(/^商安举〔\d{4}〕\d{4}号$/);
 
@@ -97,12 +99,12 @@ describe('notifier', () => {
   });
 
   it('临期 days setting at its boundary: due in N days is due soon, N+1 is not; overdue reaches supervisors', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'din', 'intake');
     const boss = await staffOf(t, 'dsu', 'supervisor');
-    savePrefs(t.db, intake.id, { email: 'i@example.gov.cn', mode: 'instant' });
-    savePrefs(t.db, boss.id, { email: 'b@example.gov.cn', mode: 'instant' });
-    saveHandlingSettings(t.db, { ...DEFAULT_HANDLING, dueSoonDays: 5, acceptDays: 7 });
+    await savePrefs(t.db, intake.id, { email: 'i@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, boss.id, { email: 'b@example.gov.cn', mode: 'instant' });
+    await saveHandlingSettings(t.db, { ...DEFAULT_HANDLING, dueSoonDays: 5, acceptDays: 7 });
     const r = recorder();
     await runNotifierOnce(t.db, config, r.t);
     const today = dayOf();
@@ -111,12 +113,12 @@ describe('notifier', () => {
     const c = await fileReportAs(t);
     // Acceptance deadlines: a in 5 days (soon), b in 6 days (not yet), c yesterday (overdue).
     await runNotifierOnce(t.db, config, r.t); // creates tracking rows
-    t.db.run(sql`update case_tracking set accept_due_on = ${addDays(today, 5)} where report_id = ${a.reportId}`);
-    t.db.run(sql`update case_tracking set accept_due_on = ${addDays(today, 6)} where report_id = ${b.reportId}`);
-    t.db.run(sql`update case_tracking set accept_due_on = ${addDays(today, -1)} where report_id = ${c.reportId}`);
+    await exec(t.db, sql`update case_tracking set accept_due_on = ${addDays(today, 5)} where report_id = ${a.reportId}`);
+    await exec(t.db, sql`update case_tracking set accept_due_on = ${addDays(today, 6)} where report_id = ${b.reportId}`);
+    await exec(t.db, sql`update case_tracking set accept_due_on = ${addDays(today, -1)} where report_id = ${c.reportId}`);
     r.sent.length = 0;
     await runNotifierOnce(t.db, config, r.t);
-    const kinds = t.db.all<{ kind: string; report_id: string }>(sql`select kind, report_id from notify_events where kind in ('due_soon', 'overdue')`);
+    const kinds = await rows<{ kind: string; report_id: string }>(t.db, sql`select kind, report_id from notify_events where kind in ('due_soon', 'overdue')`);
     expect(kinds).toEqual(expect.arrayContaining([{ kind: 'due_soon', report_id: a.reportId }, { kind: 'overdue', report_id: c.reportId }]));
     expect(kinds.some((k) => k.report_id === b.reportId)).toBe(false);
     expect(r.sent.find((s) => s.to === 'b@example.gov.cn')!.m.text).toContain('已超过期限的案件：1 件');
@@ -125,44 +127,44 @@ describe('notifier', () => {
   });
 
   it("deadlines follow the back office's test clock (NOW), deliveries keep real time", async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'cin', 'intake');
-    savePrefs(t.db, intake.id, { email: 'c@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, intake.id, { email: 'c@example.gov.cn', mode: 'instant' });
     const r = recorder();
     await runNotifierOnce(t.db, config, r.t, new Date(), dayOf());
     const { reportId } = await fileReportAs(t);
     await runNotifierOnce(t.db, config, r.t, new Date(), dayOf());
-    const acceptDue = t.db.get<{ d: string }>(sql`select accept_due_on as d from case_tracking where report_id = ${reportId}`)!.d;
-    expect(t.db.all(sql`select id from notify_events where kind = 'overdue'`)).toEqual([]);
+    const acceptDue = (await row<{ d: string }>(t.db, sql`select accept_due_on as d from case_tracking where report_id = ${reportId}`))!.d;
+    expect(await rows(t.db, sql`select id from notify_events where kind = 'overdue'`)).toEqual([]);
     // The queue's clock moves to the day after the acceptance deadline: the notifier's day (as
     // startNotifier passes it) moves with it, and the reminder goes out at once in real time.
     setNow(addDays(acceptDue, 1));
     expect(dayOf()).toBe(addDays(acceptDue, 1));
     r.sent.length = 0;
     await runNotifierOnce(t.db, config, r.t, new Date(), dayOf());
-    expect(t.db.all<{ report_id: string }>(sql`select report_id from notify_events where kind = 'overdue'`)).toEqual([{ report_id: reportId }]);
+    expect(await rows<{ report_id: string }>(t.db, sql`select report_id from notify_events where kind = 'overdue'`)).toEqual([{ report_id: reportId }]);
     expect(r.sent.find((s) => s.to === 'c@example.gov.cn')!.m.text).toContain('已超过期限的案件：1 件');
   });
 
   it('a 12345 work order also reminds by the hotline reply deadline', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'hin', 'intake');
-    savePrefs(t.db, intake.id, { email: 'h@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, intake.id, { email: 'h@example.gov.cn', mode: 'instant' });
     const r = recorder();
     await runNotifierOnce(t.db, config, r.t);
     const { reportId } = await fileReportAs(t);
     const today = dayOf();
-    t.db.run(sql`insert into hotline_orders (order_no, report_id, received_on, hotline_due_on, imported_by, imported_at) values ('SH-1', ${reportId}, ${today}, ${addDays(today, 3)}, ${intake.id}, ${new Date().toISOString()})`);
+    await exec(t.db, sql`insert into hotline_orders (order_no, report_id, received_on, hotline_due_on, imported_by, imported_at) values ('SH-1', ${reportId}, ${today}, ${addDays(today, 3)}, ${intake.id}, ${new Date().toISOString()})`);
     await runNotifierOnce(t.db, config, r.t);
     // Our acceptance deadline is 7 days away (not due soon); the hotline's, 3 days away, is (临期 3 days by default).
-    const keys = t.db.all<{ dedupe_key: string }>(sql`select dedupe_key from notify_events where kind = 'due_soon'`).map((k) => k.dedupe_key);
+    const keys = (await rows<{ dedupe_key: string }>(t.db, sql`select dedupe_key from notify_events where kind = 'due_soon'`)).map((k) => k.dedupe_key);
     expect(keys).toEqual([`due_soon:${reportId}:hotline:${addDays(today, 3)}`]);
   });
 
   it('daily digest: one message after the digest hour, nothing before', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'gin', 'intake');
-    savePrefs(t.db, intake.id, { email: 'g@example.gov.cn', mode: 'digest' });
+    await savePrefs(t.db, intake.id, { email: 'g@example.gov.cn', mode: 'digest' });
     const cfg = { ...config, digestHour: 8 };
     const r = recorder();
     const day = dayOf();
@@ -183,10 +185,10 @@ describe('notifier', () => {
   });
 
   it('retries with doubling delays, gives up after NOTIFY_MAX_ATTEMPTS, shows it to the administrator; intake never waits', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'fin', 'intake');
     const admin = await staffOf(t, 'fad', 'admin');
-    savePrefs(t.db, intake.id, { email: 'f@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, intake.id, { email: 'f@example.gov.cn', mode: 'instant' });
     const broken = recorder(true);
     let now = new Date();
     await runNotifierOnce(t.db, config, broken.t, now);
@@ -195,20 +197,20 @@ describe('notifier', () => {
     expect(receipt).toMatch(/^\d{20}$/);
     expect(performance.now() - started).toBeLessThan(5000);
     await runNotifierOnce(t.db, config, broken.t, now);
-    let d = recentDeliveries(t.db)[0]!;
+    let d = (await recentDeliveries(t.db))[0]!;
     expect(d).toMatchObject({ status: 'pending', attempts: 1, last_error: '连接被拒绝（服务器没有运行或端口不对）' });
     expect(Date.parse(d.next_attempt_at) - now.getTime()).toBe(60_000);
     // Not yet due: nothing happens.
     await runNotifierOnce(t.db, config, broken.t, new Date(now.getTime() + 59_000));
-    expect(recentDeliveries(t.db)[0]!.attempts).toBe(1);
+    expect((await recentDeliveries(t.db))[0]!.attempts).toBe(1);
     now = new Date(now.getTime() + 60_000);
     await runNotifierOnce(t.db, config, broken.t, now);
-    d = recentDeliveries(t.db)[0]!;
+    d = (await recentDeliveries(t.db))[0]!;
     expect(d.attempts).toBe(2);
     expect(Date.parse(d.next_attempt_at) - now.getTime()).toBe(120_000);
     now = new Date(now.getTime() + 120_000);
     await runNotifierOnce(t.db, config, broken.t, now);
-    expect(recentDeliveries(t.db)[0]).toMatchObject({ status: 'failed', attempts: 3 });
+    expect((await recentDeliveries(t.db))[0]).toMatchObject({ status: 'failed', attempts: 3 });
     expect(backoffSeconds(20, 60)).toBe(6 * 3600);
     // The administrator sees the failure and sends it again.
     const page = await call(t, admin, 'GET', '/admin/notifications/');
@@ -220,24 +222,24 @@ describe('notifier', () => {
     const fixed = recorder();
     await runNotifierOnce(t.db, config, fixed.t, new Date(now.getTime() + 1000));
     expect(fixed.sent).toHaveLength(1);
-    expect(recentDeliveries(t.db)[0]).toMatchObject({ status: 'sent' });
+    expect((await recentDeliveries(t.db))[0]).toMatchObject({ status: 'sent' });
     expect((await call(t, admin, 'POST', `/api/admin/notifications/deliveries/${d.id}/retry`, {})).status).toBe(404);
   });
 
   it('a deactivated account gets nothing more', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const a = await staffOf(t, 'xin', 'intake');
-    savePrefs(t.db, a.id, { email: 'x@example.gov.cn', mode: 'instant' });
+    await savePrefs(t.db, a.id, { email: 'x@example.gov.cn', mode: 'instant' });
     const r = recorder();
     await runNotifierOnce(t.db, config, r.t);
     await fileReportAs(t);
-    t.db.run(sql`update staff_users set active = 0 where id = ${a.id}`);
+    await t.db.update(staffUsers).set({ active: false }).where(eq(staffUsers.id, a.id));
     await runNotifierOnce(t.db, config, r.t);
     expect(r.sent).toEqual([]);
   });
 
   it('secrets are write-only: the admin page never shows the robot key or 加签 secret', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const admin = await staffOf(t, 'sad', 'admin');
     const key = 'robot-key-canary-9f8e7d';
     const secret = 'SEC0123456789abcdefABCDEF0123456789';

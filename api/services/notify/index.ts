@@ -15,14 +15,15 @@ import { realTransports, type Transports } from './transports.ts';
  * back office's day for deadlines (api/clock.ts, so a test clock moves reminders with the queue).
  */
 export async function runNotifierOnce(db: Db, config: NotifyConfig, transports: Transports, now: Date = new Date(), today: string = dayOf(now)) {
-  const events = deriveEvents(db, now, today);
-  const planned = planDeliveries(db, config, now);
+  const events = await deriveEvents(db, now, today);
+  const planned = await planDeliveries(db, config, now);
   const result = await sendDue(db, config, transports, now);
   return { events, planned, ...result };
 }
 
-export function startNotifier(db: Db, config: NotifyConfig, transports: Transports = realTransports(config.smtp)): () => void {
-  ensureCursor(db);
+/** Fixes the notification cursor (resolving once it is stored), then ticks. Resolves to a stop function. */
+export async function startNotifier(db: Db, config: NotifyConfig, transports: Transports = realTransports(config.smtp)): Promise<() => void> {
+  await ensureCursor(db);
   let running = false;
   let stopped = false;
   const tick = async () => {

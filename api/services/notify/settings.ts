@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { DEPARTMENTS, DEPARTMENT_NAMES, isDepartmentCode, type DepartmentCode } from '../../../config/departments.ts';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { notifyPrefs, notifyWebhooks } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { isEmail } from './config.ts';
@@ -33,8 +33,8 @@ export interface Prefs {
   mode: NotifyMode;
 }
 
-export function prefsOf(db: Db, staffId: string): Prefs {
-  const row = db.select().from(notifyPrefs).where(eq(notifyPrefs.staffId, staffId)).get();
+export async function prefsOf(db: Db, staffId: string): Promise<Prefs> {
+  const row = first(await db.select().from(notifyPrefs).where(eq(notifyPrefs.staffId, staffId)).limit(1));
   return row ? { email: row.email, mode: row.mode as NotifyMode } : { email: null, mode: 'off' };
 }
 
@@ -47,9 +47,10 @@ export function parsePrefs(input: Record<string, unknown>): Prefs {
   return { email: email || null, mode: mode as NotifyMode };
 }
 
-export function savePrefs(db: Db, staffId: string, p: Prefs): void {
+export async function savePrefs(db: Db, staffId: string, p: Prefs): Promise<void> {
   const now = new Date().toISOString();
-  db.insert(notifyPrefs).values({ staffId, email: p.email, mode: p.mode, updatedAt: now }).onConflictDoUpdate({ target: notifyPrefs.staffId, set: { email: p.email, mode: p.mode, updatedAt: now } }).run();
+  await db
+    .insert(notifyPrefs).values({ staffId, email: p.email, mode: p.mode, updatedAt: now }).onConflictDoUpdate({ target: notifyPrefs.staffId, set: { email: p.email, mode: p.mode, updatedAt: now } });
 }
 
 export interface WebhookSetting {
@@ -97,21 +98,22 @@ export function parseWebhook(input: Record<string, unknown>, existing: WebhookSe
   return { scope, kind, url, secret, mode };
 }
 
-export function webhooks(db: Db): WebhookSetting[] {
-  return db.select().from(notifyWebhooks).all().map((w) => ({ scope: w.scope, kind: w.kind as WebhookKind, url: w.url, secret: w.secret, mode: (w.mode as 'instant' | 'digest') ?? 'instant' }));
+export async function webhooks(db: Db): Promise<WebhookSetting[]> {
+  return (await db.select().from(notifyWebhooks)).map((w) => ({ scope: w.scope, kind: w.kind as WebhookKind, url: w.url, secret: w.secret, mode: (w.mode as 'instant' | 'digest') ?? 'instant' }));
 }
 
-export function webhookOf(db: Db, scope: string): WebhookSetting | null {
-  return webhooks(db).find((w) => w.scope === scope) ?? null;
+export async function webhookOf(db: Db, scope: string): Promise<WebhookSetting | null> {
+  return (await webhooks(db)).find((w) => w.scope === scope) ?? null;
 }
 
-export function saveWebhook(db: Db, w: WebhookSetting): void {
+export async function saveWebhook(db: Db, w: WebhookSetting): Promise<void> {
   const now = new Date().toISOString();
-  db.insert(notifyWebhooks).values({ ...w, updatedAt: now }).onConflictDoUpdate({ target: notifyWebhooks.scope, set: { kind: w.kind, url: w.url, secret: w.secret, mode: w.mode, updatedAt: now } }).run();
+  await db
+    .insert(notifyWebhooks).values({ ...w, updatedAt: now }).onConflictDoUpdate({ target: notifyWebhooks.scope, set: { kind: w.kind, url: w.url, secret: w.secret, mode: w.mode, updatedAt: now } });
 }
 
-export function deleteWebhook(db: Db, scope: string): void {
-  db.delete(notifyWebhooks).where(eq(notifyWebhooks.scope, scope)).run();
+export async function deleteWebhook(db: Db, scope: string): Promise<void> {
+  await db.delete(notifyWebhooks).where(eq(notifyWebhooks.scope, scope));
 }
 
 /** What a page may show of a webhook: host and whether the key and secret are set. */
