@@ -13,7 +13,10 @@ import { addReporterMessage, buildView, lookupReport, MAX_FILES_PER_REPORT, open
 import { cleanAll, fileReport } from '../../api/services/reports/intake.ts';
 import { addDays, dayOf, discardStaged, stageFiles, summaryOf } from '../../api/services/reports/shared.ts';
 import { unlockWithRecoveryKey } from '../../api/services/keys.ts';
-import { makeApp, type TestApp } from './report-fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { dbKind, exec, first, row, rows } from '../../api/db/client.ts';
+import { reportMessages, reports } from '../../api/db/schema.ts';
+import { countRows, makeApp, type TestApp } from './report-fixtures.ts';
 
 const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? data : new Uint8Array(data)], name);
 const INPUT = { category: 'general_hazard', sector: 'fire', township: 'xushang', place: '北门仓库', description: '安全出口被货物堵住了。', observedAt: '2026-05-01', identity: null } as const;
@@ -41,9 +44,16 @@ function exifBlock(le: boolean, tags: number[], exifTags: number[] = []): Buffer
 }
 
 async function reportKey(t: TestApp, reportId: string): Promise<Buffer> {
-  const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
-  const grant = t.db.$client.prepare("select sealed_private_key as k from report_key_grants where report_id = ? and recipient = 'intake'").get(reportId) as { k: Buffer };
-  return openSealed(intakePrivateKey, grant.k);
+  const { intakePrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
+  const grant = (await row<{ k: Buffer }>(t.db, sql`select sealed_private_key as k from report_key_grants where report_id = ${reportId} and recipient = 'intake'`))!;
+  return openSealed(intakePrivateKey, Buffer.from(grant.k));
+}
+
+/** The messages of an error and its causes (the driver wraps the database's own message). */
+function causes(e: unknown): string {
+  const out: string[] = [];
+  for (let cur = e; cur instanceof Error && out.length < 5; cur = cur.cause) out.push(cur.message);
+  return out.join(' <- ');
 }
 
 describe('附件：文件名、EXIF 标签、拒绝的说明', () => {
@@ -130,7 +140,7 @@ describe('日期、暂存和清理', () => {
   });
 
   it('写入失败时删掉已写的附件；没有附件时不同步目录', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const calls: string[] = [];
     let writes = 0;
     const store = {
@@ -157,7 +167,7 @@ describe('日期、暂存和清理', () => {
     expect(calls).toEqual([]);
     const staged = await stageFiles(t.deps.store, pub, cleaned.slice(0, 1));
     expect(staged).toHaveLength(1);
-    const meta = openJson<{ key: string; name: string; size: number }>(unlockWithRecoveryKey(t.db, t.recoveryKey).intakePrivateKey, staged[0]!.sealedMeta);
+    const meta = openJson<{ key: string; name: string; size: number }>((await unlockWithRecoveryKey(t.db, t.recoveryKey)).intakePrivateKey, staged[0]!.sealedMeta);
     expect(meta).toMatchObject({ name: '附件1.pdf', size: cleaned[0]!.data.length });
     expect(Buffer.from(meta.key, 'base64')).toHaveLength(32);
     discardStaged({ ...t.deps.store, remove: () => { throw new Error('gone'); } }, staged);
@@ -166,52 +176,61 @@ describe('日期、暂存和清理', () => {
   });
 
   it('提交的事务失败时，已写的附件被删掉，什么都不留下', async () => {
-    const t = makeApp({ fastReceipts: true });
-    t.db.$client.exec("create trigger no_events before insert on report_events begin select raise(abort, 'refused'); end");
-    await expect(fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')])).rejects.toThrow('refused');
+    const t = await makeApp({ fastReceipts: true });
+    if (dbKind(t.db) === 'sqlite') {
+      await exec(t.db, sql`create trigger no_events before insert on report_events begin select raise(abort, 'refused'); end`);
+    } else {
+      await exec(t.db, sql.raw(`create function refuse_event() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`));
+      await exec(t.db, sql`create trigger no_events before insert on report_events for each row execute function refuse_event()`);
+    }
+    const failed = await fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(causes(failed)).toContain('refused');
     expect(t.deps.store.list()).toEqual([]);
-    expect(t.db.$client.prepare('select count(*) as n from reports').get()).toEqual({ n: 0 });
+    expect(await countRows(t.db, 'reports')).toBe(0);
     await expect(fileReport(t.deps, INPUT, Array.from({ length: ATTACHMENT_LIMITS.maxFiles + 1 }, () => file('x', 'x.pdf')))).rejects.toThrow('too many files');
   });
 });
 
 describe('受理和举报人这一侧', () => {
   it('存下的行：状态、日期、期限、实名标记；身份只加密给身份保管人', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const filed = await fileReport(t.deps, { ...INPUT, identity: { name: '张三', phone: '13800000000' } } as never, []);
     expect(filed.receipt).toMatch(/^\d{20}$/);
     expect(filed.attachments).toEqual([]);
-    const row = t.db.$client.prepare('select * from reports').get() as Record<string, unknown>;
+    const stored = first(await t.db.select().from(reports))!;
     const today = dayOf();
-    expect(row).toMatchObject({ category: 'general_hazard', sector: 'fire', township: 'xushang', status: 'received', real_name: 1, created_on: today, updated_on: today, due_on: addDays(today, 60) }); // default 办结期限 (the setting is tested at its boundaries in office-cases)
-    expect(t.db.$client.prepare('select status, actor, sealed_note from report_events').all()).toEqual([{ status: 'received', actor: 'system', sealed_note: null }]);
-    const { custodianPrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
-    const sealedIdentity = (t.db.$client.prepare('select sealed_identity as s from report_identities').get() as { s: Buffer }).s;
+    expect(stored).toMatchObject({ category: 'general_hazard', sector: 'fire', township: 'xushang', status: 'received', realName: true, createdOn: today, updatedOn: today, dueOn: addDays(today, 60) }); // default 办结期限 (the setting is tested at its boundaries in office-cases)
+    expect(await rows(t.db, sql`select status, actor, sealed_note from report_events`)).toEqual([{ status: 'received', actor: 'system', sealed_note: null }]);
+    const { custodianPrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
+    const sealedIdentity = Buffer.from((await row<{ s: Buffer }>(t.db, sql`select sealed_identity as s from report_identities`))!.s);
     expect(openJson(custodianPrivateKey, sealedIdentity)).toEqual({ name: '张三', phone: '13800000000' });
-    const key = await reportKey(t, row.id as string);
+    const key = await reportKey(t, stored.id);
     // The report key (and so every handler) cannot open the identity.
     expect(() => openJson(key, sealedIdentity)).toThrow();
-    expect(openJson(key, row.sealed_content as Buffer)).toEqual({ place: '北门仓库', description: '安全出口被货物堵住了。', observedAt: '2026-05-01' });
+    expect(openJson(key, stored.sealedContent)).toEqual({ place: '北门仓库', description: '安全出口被货物堵住了。', observedAt: '2026-05-01' });
     const anon = await fileReport(t.deps, INPUT, []);
-    expect((t.db.$client.prepare('select real_name as r from reports order by rowid desc').get() as { r: number }).r).toBe(0);
-    expect(t.db.$client.prepare('select count(*) as n from report_identities').get()).toEqual({ n: 1 });
+    expect(first(await t.db.select({ r: reports.realName }).from(reports).orderBy(sql`rowid desc`).limit(1))!.r).toBe(false);
+    expect(await countRows(t.db, 'report_identities')).toBe(1);
     expect(anon.receipt).not.toBe(filed.receipt);
   });
 
   it('查询码：格式宽松，错一位、空、非文字都打不开；看到的内容完整', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { receipt, attachments } = await fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')]);
     expect(attachments).toEqual([{ name: '附件1.pdf', kind: 'pdf', type: 'PDF 文档', size: 14, removed: [], metadata_may_remain: true }]);
     expect(await openByReceipt(t.deps, receipt.replace(/(\d{4})(?=\d)/g, '$1 '))).not.toBeNull();
     const wrong = receipt.slice(0, 19) + String((Number(receipt[19]) + 1) % 10);
     for (const bad of [wrong, '', 42, null, receipt.slice(1)]) expect(await openByReceipt(t.deps, bad), String(bad)).toBeNull();
     // A row whose reporter key box does not open with this receipt (tampered) is not opened either.
-    t.db.$client.prepare('update reports set receipt_salt = ?').run(Buffer.alloc(16, 9));
+    await t.db.update(reports).set({ receiptSalt: Buffer.alloc(16, 9) });
     expect(await openByReceipt(t.deps, receipt)).toBeNull();
   });
 
   it('举报人看到的：时间线、留言、附件、奖励；补充留言和附件；每件最多 30 个附件', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const pdf = () => file(Buffer.from('%PDF-1.4\n%%EOF'), 'e.pdf');
     const { receipt } = await fileReport(t.deps, INPUT, [pdf()]);
     const view = (await lookupReport(t.deps, receipt))!;
@@ -230,10 +249,10 @@ describe('受理和举报人这一侧', () => {
     expect(view.timeline).toEqual([{ on: dayOf(), status: 'received', label: '已收到', note: null }]);
     expect(view.attachments).toHaveLength(1);
     expect(await addReporterMessage(t.deps, '00000000000000000000', '你好', [])).toBeNull();
-    t.db.$client.prepare("update reports set updated_on = '2020-01-01'").run();
+    await t.db.update(reports).set({ updatedOn: '2020-01-01' });
     const added = await addReporterMessage(t.deps, receipt, '', [pdf(), pdf()]);
     expect(added!.attachments).toHaveLength(2);
-    expect((t.db.$client.prepare('select updated_on as u from reports').get() as { u: string }).u).toBe(dayOf());
+    expect(first(await t.db.select({ u: reports.updatedOn }).from(reports))!.u).toBe(dayOf());
     await addReporterMessage(t.deps, receipt, '补充说明', []);
     const after = (await lookupReport(t.deps, receipt))!;
     expect(after.messages.map((m) => [m.from, m.body, m.attachments.length])).toEqual([
@@ -245,13 +264,15 @@ describe('受理和举报人这一侧', () => {
     // Up to 30 in all: 3 so far, 27 more fit, then one more is refused and nothing is stored.
     for (let i = 0; i < 5; i++) await addReporterMessage(t.deps, receipt, `第 ${i} 批`, Array.from({ length: 5 }, pdf));
     await addReporterMessage(t.deps, receipt, '最后两个', [pdf(), pdf()]);
-    expect(t.db.$client.prepare('select count(*) as n from report_files').get()).toEqual({ n: 30 });
+    expect(await countRows(t.db, 'report_files')).toBe(30);
     await expect(addReporterMessage(t.deps, receipt, '再来一个', [pdf()])).rejects.toThrow();
-    expect(t.db.$client.prepare('select count(*) as n from report_files').get()).toEqual({ n: 30 });
+    expect(await countRows(t.db, 'report_files')).toBe(30);
     expect(t.deps.store.list()).toHaveLength(30);
-    const department = t.db.$client.prepare("insert into report_messages (report_id, author, sealed_body, created_on) select id, 'department', ?, '2026-01-02' from reports");
-    department.run(Buffer.alloc(0));
+    // A department message whose sealed body does not open: the view refuses rather than show it.
+    for (const r of await t.db.select({ id: reports.id }).from(reports)) {
+      await t.db.insert(reportMessages).values({ reportId: r.id, author: 'department', sealedBody: Buffer.alloc(0), createdOn: '2026-01-02' });
+    }
     const opened = (await openByReceipt(t.deps, receipt))!;
-    expect(() => buildView(t.deps, opened)).toThrow();
+    await expect(buildView(t.deps, opened)).rejects.toThrow();
   });
 });
