@@ -1,11 +1,13 @@
 /** Staff login: password + TOTP, replay refusal, backoff and lockout, one live session, cookies, CSRF. */
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { row, rows } from '../../api/db/client.ts';
 import { totpCode } from '../../api/crypto/index.ts';
 import { addStaff, call, fileReportAs, loginAs, makeApp, ORIGIN, PASSWORD } from './admin-fixtures.ts';
 
 describe('staff login', () => {
   it('needs the right password and the current TOTP code, and sets a strict, scoped, HttpOnly cookie', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'alice', 'intake');
     const wrongCode = await loginAs(t, 'alice', totpSecret, totpCode(totpSecret, Date.now() - 10 * 60_000));
     expect(wrongCode.res.status).toBe(401);
@@ -25,7 +27,7 @@ describe('staff login', () => {
   });
 
   it('marks the cookie Secure over https', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'sam', 'intake');
     const res = await t.app.request('https://localhost/api/admin/login', {
       method: 'POST',
@@ -37,7 +39,7 @@ describe('staff login', () => {
   });
 
   it('refuses a TOTP code that was already used', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'bob', 'intake');
     const code = totpCode(totpSecret);
     expect((await loginAs(t, 'bob', totpSecret, code)).res.status).toBe(200);
@@ -45,7 +47,7 @@ describe('staff login', () => {
   });
 
   it('locks the account after 5 failures, even for the right password, and audits it', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'carol', 'handler', 'fire_rescue');
     const started = Date.now();
     for (let i = 0; i < 4; i++) expect((await loginAs(t, 'carol', totpSecret, '000000')).res.status).toBe(401);
@@ -55,13 +57,13 @@ describe('staff login', () => {
     const right = await loginAs(t, 'carol', totpSecret);
     expect(right.res.status).toBe(423);
     expect(((await right.res.json()) as any).error.message).toMatch(/锁定/);
-    const actions = t.db.$client.prepare('select action from audit_log').all().map((r: any) => r.action);
+    const actions = (await rows<{ action: string }>(t.db, sql`select action from audit_log`)).map((r) => r.action);
     expect(actions.filter((a) => a === 'login.failed')).toHaveLength(4);
     expect(actions).toContain('login.locked');
   }, 30_000);
 
   it('keeps one live session per user: a new login ends the old one', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'dan', 'supervisor');
     const first = await loginAs(t, 'dan', totpSecret, totpCode(totpSecret));
     // The next time step's code (accepted within the ±1 window): a used code never works twice.
@@ -72,7 +74,7 @@ describe('staff login', () => {
   });
 
   it('refuses state changes without the CSRF token or from another origin, and logs out', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { totpSecret } = await addStaff(t, 'erin', 'admin');
     const s = await loginAs(t, 'erin', totpSecret);
     const settings = { acceptDays: 5, closeDays: 60, maxExtensionDays: 30, dueSoonDays: 7, retentionDays: 365 };
@@ -100,7 +102,7 @@ describe('staff login', () => {
   });
 
   it('changes a password without losing access, and deactivation ends the account', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const admin = await addStaff(t, 'root', 'admin');
     const { totpSecret } = await addStaff(t, 'fay', 'supervisor');
     const s = await loginAs(t, 'fay', totpSecret);
@@ -125,6 +127,6 @@ describe('staff login', () => {
     expect((await call(t, rootWho, 'POST', `/api/admin/staff/${fayId}/deactivate`, {})).status).toBe(400); // needs the confirmation
     expect((await call(t, rootWho, 'POST', `/api/admin/staff/${fayId}/deactivate`, { confirm: 'yes' })).status).toBe(200);
     expect((await call(t, { cookie, csrf } as any, 'GET', '/api/admin/session')).status).toBe(401);
-    expect(t.db.$client.prepare('select count(*) as n from staff_key_grants where user_id = ?').get(fayId)).toEqual({ n: 0 });
+    expect(Number((await row<{ n: number }>(t.db, sql`select count(*) as n from staff_key_grants where user_id = ${fayId}`))!.n)).toBe(0);
   });
 });

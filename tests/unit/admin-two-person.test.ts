@@ -4,12 +4,16 @@
  * supervisor that read reports at once; there was no reset, re-issue, unlock, undo or name reuse.
  */
 import { spawnSync } from 'node:child_process';
+import { sql, type SQL } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { boxDecrypt, totpCode, verifyPassword } from '../../api/crypto/index.ts';
+import { exec, row, rows } from '../../api/db/client.ts';
 import { grantWithRecoveryKey } from '../../api/services/admin/grants.ts';
 import { addStaff, call, fileReportAs, loginAs, makeApp, ORIGIN, PASSWORD, staffOf, type StaffLogin } from './admin-fixtures.ts';
 
-type T = ReturnType<typeof makeApp>;
+type T = Awaited<ReturnType<typeof makeApp>>;
+
+const count = async (t: T, query: SQL) => Number((await row<{ n: number }>(t.db, query))!.n);
 
 async function loginWith(t: T, username: string, password: string, code: string): Promise<{ status: number; who: StaffLogin | null; json: any }> {
   const res = await t.app.request('/api/admin/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ username, password, code }) });
@@ -46,7 +50,7 @@ async function adminCreates(t: T, admin: StaffLogin, username: string, role: str
 
 describe('two-person rule for report keys', () => {
   it('an admin-only account cannot obtain report content by any route', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const secret = 'ZQX-uniquely-findable-hazard-text 仓库里堆放了大量无标识的化学品桶';
     const { reportId } = await fileReportAs(t, { description: secret, place: '某工业园区三号仓库 QPL-place' });
     const admin = await staffOf(t, 'root', 'admin');
@@ -59,14 +63,14 @@ describe('two-person rule for report keys', () => {
       expect(text, `${rule.method} ${rule.path}`).not.toContain('ZQX-uniquely');
       expect(text, `${rule.method} ${rule.path}`).not.toContain('QPL-place');
     }
-    expect(t.db.$client.prepare("select count(*) as n from staff_key_grants where user_id = ?").get(admin.id)).toEqual({ n: 0 });
+    expect(await count(t, sql`select count(*) as n from staff_key_grants where user_id = ${admin.id}`)).toBe(0);
     // 2. Through an account it creates: a supervisor made by the admin opens nothing until a key holder approves.
     const sup = await adminCreates(t, admin, 'puppet', 'supervisor');
     const denied = await call(t, sup.who, 'GET', `/api/admin/reports/${reportId}`);
     expect(denied.status).toBe(403);
     expect(JSON.stringify(denied.json)).not.toContain('ZQX-uniquely');
     // The admin cannot approve its own request (it holds no key, and the key page is not for its role).
-    const reqId = (t.db.$client.prepare("select id from key_grant_requests where user_id = ? and status = 'pending'").get(sup.id) as { id: string }).id;
+    const reqId = (await row<{ id: string }>(t.db, sql`select id from key_grant_requests where user_id = ${sup.id} and status = 'pending'`))!.id;
     expect((await call(t, admin, 'POST', `/api/admin/key-requests/${reqId}/approve`, {})).status).toBe(403);
     // Nor can the new account approve its own.
     expect((await call(t, sup.who, 'POST', `/api/admin/key-requests/${reqId}/approve`, {})).status).toBe(403);
@@ -84,7 +88,7 @@ describe('two-person rule for report keys', () => {
   }, 30_000);
 
   it('a second key holder approves in the back office; grants, requests and refusals are audited', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t, { description: '配电箱长期无人检修，电线裸露在外，雨天有人触电的危险。' });
     const admin = await staffOf(t, 'root', 'admin');
     const holder = await staffOf(t, 'holder', 'supervisor');
@@ -110,43 +114,43 @@ describe('two-person rule for report keys', () => {
     const fireHandler = await staffOf(t, 'fireman', 'handler', 'fire_rescue');
     const newHandler = await call(t, admin, 'POST', '/api/admin/staff', { username: 'roadman', display_name: '交通办理', role: 'handler', department: 'transport', password: 'initial password 1' });
     expect(newHandler.status).toBe(201);
-    const roadReq = (t.db.$client.prepare("select id from key_grant_requests where user_id = ? and status = 'pending'").get(newHandler.json.user.id) as { id: string }).id;
+    const roadReq = (await row<{ id: string }>(t.db, sql`select id from key_grant_requests where user_id = ${newHandler.json.user.id} and status = 'pending'`))!.id;
     expect((await call(t, fireHandler, 'POST', `/api/admin/key-requests/${roadReq}/approve`, {})).status).toBe(403);
     expect((await call(t, fireHandler, 'GET', '/api/admin/key-requests')).json.items).toEqual([]);
-    const audit = (t.db.$client.prepare("select actor, action, detail from audit_log where action like 'key.%'").all() as { actor: string; action: string; detail: string }[]).map((r) => [r.action, r.actor === holder.id ? 'holder' : r.actor === admin.id ? 'admin' : r.actor]);
+    const audit = (await rows<{ actor: string; action: string; detail: string }>(t.db, sql`select actor, action, detail from audit_log where action like 'key.%'`)).map((r) => [r.action, r.actor === holder.id ? 'holder' : r.actor === admin.id ? 'admin' : r.actor]);
     expect(audit).toEqual(expect.arrayContaining([['key.requested', 'admin'], ['key.granted', 'holder'], ['key.refused', 'holder']]));
   }, 30_000);
 
   it('the recovery key grants on the command line (audited as cli), and a wrong one is refused', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const admin = await staffOf(t, 'root', 'admin');
     const made = await call(t, admin, 'POST', '/api/admin/staff', { username: 'firstcust', display_name: '保管人', role: 'custodian', department: '', password: 'initial password 1' });
     expect(made.status).toBe(201);
     expect(made.json.pending_keys).toEqual(['identity_custodian']);
-    expect(() => grantWithRecoveryKey(t.db, t.deps.keys, 'AAAA-BBBB', 'firstcust')).toThrow(/恢复密钥/);
+    await expect(grantWithRecoveryKey(t.db, t.deps.keys, 'AAAA-BBBB', 'firstcust')).rejects.toThrow(/恢复密钥/);
     // Not while the initial password (which the administrator knows) is still in place.
-    expect(() => grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toThrow(/初始密码/);
+    await expect(grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).rejects.toThrow(/初始密码/);
     await firstLogin(t, 'firstcust', 'initial password 1', made.json.totp_secret);
-    expect(grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toEqual(['identity_custodian']);
-    expect(grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toEqual([]);
-    expect(t.db.$client.prepare("select status, decided_by from key_grant_requests where user_id = ?").all(made.json.user.id)).toEqual([{ status: 'granted', decided_by: 'cli' }]);
-    expect(t.db.$client.prepare("select actor from audit_log where action = 'key.granted'").all()).toEqual([{ actor: 'cli' }]);
-    expect(() => grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'root')).toThrow(/不持有/);
+    expect(await grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toEqual(['identity_custodian']);
+    expect(await grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'firstcust')).toEqual([]);
+    expect(await rows(t.db, sql`select status, decided_by from key_grant_requests where user_id = ${made.json.user.id}`)).toEqual([{ status: 'granted', decided_by: 'cli' }]);
+    expect(await rows(t.db, sql`select actor from audit_log where action = 'key.granted'`)).toEqual([{ actor: 'cli' }]);
+    await expect(grantWithRecoveryKey(t.db, t.deps.keys, t.recoveryKey, 'root')).rejects.toThrow(/不持有/);
   });
 
   it('npm run keys:grant works from the shell with RECOVERY_KEY and refuses a wrong key', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { openDb, dbFile } = await import('../../api/db/client.ts');
+    const { closeDb, openDb, dbFile } = await import('../../api/db/client.ts');
     const { ensureInstanceKeys } = await import('../../api/services/keys.ts');
     const dir = mkdtempSync(join(tmpdir(), 'keys-grant-'));
-    const db = openDb(dbFile(dir));
+    const db = await openDb(dbFile(dir));
     let recovery = '';
-    const keys = ensureInstanceKeys(db, (k) => (recovery = k), 2 ** 10);
+    const keys = await ensureInstanceKeys(db, (k) => (recovery = k), 2 ** 10);
     const { createStaff } = await import('../../api/services/admin/staff.ts');
     await createStaff(db, keys, { username: 'cliuser', displayName: '命令行', role: 'intake', department: null, password: 'x'.repeat(12) }, [], 'test');
-    db.$client.close();
+    await closeDb(db);
     const run = (key: string) => spawnSync(process.execPath, ['scripts/keys-grant.ts', 'cliuser'], { env: { ...process.env, DATA_DIR: dir, RECOVERY_KEY: key }, encoding: 'utf8' });
     const bad = run('ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789-ABCD-EFGH-JKLM-NPQR-STUV-WXYZ');
     expect(bad.status).toBe(1);
@@ -160,25 +164,25 @@ describe('two-person rule for report keys', () => {
 
 describe('keys held before the two-person rule', () => {
   it('are taken back at start from administrators (and any role that does not need them), audited', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { unlockWithRecoveryKey, KEY_IDS } = await import('../../api/services/keys.ts');
     const { createStaff } = await import('../../api/services/admin/staff.ts');
     const { revokeKeysOutsideRoles } = await import('../../api/services/admin/grants.ts');
-    const { intakePrivateKey } = unlockWithRecoveryKey(t.db, t.recoveryKey);
+    const { intakePrivateKey } = await unlockWithRecoveryKey(t.db, t.recoveryKey);
     // An administrator as the old code made it: holding the intake key.
     const { user } = await createStaff(t.db, t.deps.keys, { username: 'oldadmin', displayName: '旧管理员', role: 'admin', department: null, password: 'x'.repeat(12) }, [{ keyId: KEY_IDS.intake, privateKey: intakePrivateKey }], 'test');
     const sup = await staffOf(t, 'sup', 'supervisor');
-    expect(revokeKeysOutsideRoles(t.db)).toBe(1);
-    expect(t.db.$client.prepare('select user_id from staff_key_grants').all()).toEqual([{ user_id: sup.id }]);
-    const rows = t.db.$client.prepare("select actor, detail from audit_log where action = 'key.revoked'").all() as { actor: string; detail: string }[];
-    expect(rows.map((r) => [r.actor, JSON.parse(r.detail)])).toEqual([['system', { staff: user.id, key: 'intake' }]]);
-    expect(revokeKeysOutsideRoles(t.db)).toBe(0);
+    expect(await revokeKeysOutsideRoles(t.db)).toBe(1);
+    expect(await rows(t.db, sql`select user_id from staff_key_grants`)).toEqual([{ user_id: sup.id }]);
+    const revoked = await rows<{ actor: string; detail: string }>(t.db, sql`select actor, detail from audit_log where action = 'key.revoked'`);
+    expect(revoked.map((r) => [r.actor, JSON.parse(r.detail)])).toEqual([['system', { staff: user.id, key: 'intake' }]]);
+    expect(await revokeKeysOutsideRoles(t.db)).toBe(0);
   });
 });
 
 describe('account care by the administrator', () => {
   it('resets a forgotten password: new password and authenticator once, forced change, keys re-granted by a holder', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t);
     const admin = await staffOf(t, 'root', 'admin');
     const holder = await staffOf(t, 'holder', 'supervisor');
@@ -205,10 +209,10 @@ describe('account care by the administrator', () => {
     expect(refused.status).toBe(409);
     expect(refused.json.error.code).toBe('initial_password');
     // Replacing it makes a new key pair (what the initial password wrapped is worth nothing) and a new login.
-    const keyBefore = (t.db.$client.prepare('select public_key as k from staff_users where id = ?').get(forgetful.id) as { k: Buffer }).k;
+    const keyBefore = (await row<{ k: Buffer }>(t.db, sql`select public_key as k from staff_users where id = ${forgetful.id}`))!.k;
     const changed = await call(t, s.who, 'POST', '/api/admin/password', { current_password: reset.json.password, new_password: 'remembered this time' });
     expect(changed.json).toEqual({ ok: true, relogin: true });
-    const keyAfter = (t.db.$client.prepare('select public_key as k from staff_users where id = ?').get(forgetful.id) as { k: Buffer }).k;
+    const keyAfter = (await row<{ k: Buffer }>(t.db, sql`select public_key as k from staff_users where id = ${forgetful.id}`))!.k;
     expect(keyAfter.equals(keyBefore)).toBe(false);
     const me = await loginWith(t, 'forgot', 'remembered this time', totpCode(reset.json.totp_secret, Date.now() + 30_000));
     expect((await call(t, me.who, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(403);
@@ -220,11 +224,11 @@ describe('account care by the administrator', () => {
     expect(mine.pending.map((p: any) => p.key_id)).toEqual(['intake']);
     expect((await call(t, holder, 'POST', `/api/admin/key-requests/${req.id}/approve`, {})).status).toBe(200);
     expect((await call(t, me.who, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(200);
-    expect(t.db.$client.prepare("select count(*) as n from audit_log where action = 'staff.password_reset'").get()).toEqual({ n: 1 });
+    expect(await count(t, sql`select count(*) as n from audit_log where action = 'staff.password_reset'`)).toBe(1);
   }, 30_000);
 
   it('re-issues a lost authenticator without touching keys: old codes stop, the new one works and moves under the password', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t);
     const admin = await staffOf(t, 'root', 'admin');
     const u = await staffOf(t, 'lostphone', 'supervisor');
@@ -236,27 +240,27 @@ describe('account care by the administrator', () => {
     expect(ok.res.status).toBe(200);
     expect((await call(t, { cookie: ok.cookie, csrf: ok.csrf } as StaffLogin, 'GET', `/api/admin/reports/${reportId}`)).status).toBe(200);
     // Moved under the password: it keeps working after the first use, the old one still does not.
-    expect(t.db.$client.prepare('select pending_totp_sealed as p from staff_users where id = ?').get(u.id)).toEqual({ p: null });
-    const row = t.db.$client.prepare('select password_hash, totp_box from staff_users where id = ?').get(u.id) as { password_hash: string; totp_box: Buffer };
-    const key = await verifyPassword(PASSWORD, row.password_hash);
-    expect(boxDecrypt(key!, row.totp_box, `staff-totp:${u.id}`).toString('utf8')).toBe(r.json.totp_secret);
+    expect(await row(t.db, sql`select pending_totp_sealed as p from staff_users where id = ${u.id}`)).toEqual({ p: null });
+    const stored = (await row<{ password_hash: string; totp_box: Buffer }>(t.db, sql`select password_hash, totp_box from staff_users where id = ${u.id}`))!;
+    const key = await verifyPassword(PASSWORD, stored.password_hash);
+    expect(boxDecrypt(key!, stored.totp_box, `staff-totp:${u.id}`).toString('utf8')).toBe(r.json.totp_secret);
   }, 30_000);
 
   it('unlocks a locked account', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const admin = await staffOf(t, 'root', 'admin');
     const { id, totpSecret } = await addStaff(t, 'locked', 'intake');
-    t.db.$client.prepare('update staff_users set locked_until = ? where id = ?').run(new Date(Date.now() + 600_000).toISOString(), id);
+    await exec(t.db, sql`update staff_users set locked_until = ${new Date(Date.now() + 600_000).toISOString()} where id = ${id}`);
     expect((await loginAs(t, 'locked', totpSecret)).res.status).toBe(423);
     const list = await call(t, admin, 'GET', '/api/admin/staff');
     expect(list.json.items.find((u: any) => u.id === id).locked_until).not.toBeNull();
     expect((await call(t, admin, 'POST', `/api/admin/staff/${id}/unlock`, {})).status).toBe(200);
     expect((await loginAs(t, 'locked', totpSecret, totpCode(totpSecret, Date.now() + 30_000))).res.status).toBe(200);
-    expect(t.db.$client.prepare("select count(*) as n from audit_log where action = 'staff.unlocked'").get()).toEqual({ n: 1 });
+    expect(await count(t, sql`select count(*) as n from audit_log where action = 'staff.unlocked'`)).toBe(1);
   }, 30_000);
 
   it('deactivation needs a confirmation, can be undone, and frees the login name; the audit keeps the old id', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const admin = await staffOf(t, 'root', 'admin');
     const holder = await staffOf(t, 'holder', 'supervisor');
     const leaver = await staffOf(t, 'wang', 'intake');
@@ -281,7 +285,7 @@ describe('account care by the administrator', () => {
     expect(undo.json.error.message).toMatch(/已经给了新账号/);
     const list = (await call(t, admin, 'GET', '/api/admin/staff')).json.items.filter((u: any) => u.username === 'wang');
     expect(list.map((u: any) => [u.id, u.active])).toEqual(expect.arrayContaining([[leaver.id, false], [successor.json.user.id, true]]));
-    const deact = t.db.$client.prepare("select detail from audit_log where action = 'staff.deactivated'").all() as { detail: string }[];
+    const deact = await rows<{ detail: string }>(t.db, sql`select detail from audit_log where action = 'staff.deactivated' order by id`);
     expect(deact.map((d) => JSON.parse(d.detail).staff)).toEqual([leaver.id, leaver.id]);
   }, 30_000);
 });
