@@ -192,7 +192,7 @@ describe('12345 work orders', () => {
     expect(text).toContain('已督促燃气公司更换漏气管道');
     const json = await (await t.app.request('/api/admin/hotline/results.json', { headers: { cookie: officer.cookie } })).json();
     expect(json.orders[0]).toMatchObject({ order_no: 'SH2026120001', case_number: expect.stringMatching(/^商安举〔2026〕\d{4}号$/), status: 'closed', hotline_due_on: '2026-12-06', departments: ['县住建局'] });
-    expect((await dbRow<{ e: string | null }>(t.db, sql`select exported_at as e from hotline_orders`))!.e).not.toBeNull();
+    expect((await dbRow<{ e: string | null }>(t.db, sql`select exported_at as e from hotline_orders where order_no = 'SH2026120001'`))!.e).not.toBeNull();
   });
 
   it('reads JSON; refuses a row without a date, listing the line', async () => {
