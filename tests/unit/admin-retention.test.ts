@@ -1,7 +1,9 @@
 /** Retention: attachments and identities of long-closed cases are purged; statistics and an audit entry remain. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { row, rows } from '../../api/db/client.ts';
 import { purgeExpired } from '../../api/services/admin/retention.ts';
 import { publicStats } from '../../api/services/admin/stats.ts';
 import { addDays, dayOf } from '../../api/services/reports/shared.ts';
@@ -10,7 +12,7 @@ import { fileOf, jpegWithExif } from './report-fixtures.ts';
 
 describe('retention purge', () => {
   it('removes files and identity after the period, keeps the case, figures and receipt view', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const boss = await staffOf(t, 'ret1', 'supervisor');
     const admin = await staffOf(t, 'ret2', 'admin');
     const photo = fileOf(await jpegWithExif(), 'a.jpg', 'image/jpeg');
@@ -27,27 +29,27 @@ describe('retention purge', () => {
       await call(t, boss, 'POST', `/api/admin/reports/${r.reportId}/transition`, { status: 'closed', note: '经核查不属实，已答复' });
     }
     const open = await fileReportAs(t, { identity_mode: 'real_name', identity_name: '赵六', identity_phone: '13600000000' }, [photo]);
-    const blobs = () => (t.db.$client.prepare('select blob_name from report_files').all() as { blob_name: string }[]).map((b) => b.blob_name);
-    const before = blobs();
+    const blobs = async () => (await rows<{ blob_name: string }>(t.db, sql`select blob_name from report_files`)).map((b) => b.blob_name);
+    const before = await blobs();
     expect(before).toHaveLength(4);
-    const statsBefore = publicStats(t.db);
+    const statsBefore = await publicStats(t.db);
 
     // Not yet due: nothing happens.
-    expect(purgeExpired(t.db, t.deps.store, 'test')).toEqual({ cases: 0, files: 0, identities: 0 });
+    expect(await purgeExpired(t.db, t.deps.store, 'test')).toEqual({ cases: 0, files: 0, identities: 0 });
     // A year and a day later (default retention 365 days).
     const later = addDays(dayOf(), 366);
-    const result = purgeExpired(t.db, t.deps.store, 'system', later);
+    const result = await purgeExpired(t.db, t.deps.store, 'system', later);
     expect(result).toEqual({ cases: 3, files: 3, identities: 3 });
-    const after = blobs();
+    const after = await blobs();
     expect(after).toHaveLength(1);
     for (const b of before.filter((x) => !after.includes(x))) expect(existsSync(join(t.deps.store.dir, b))).toBe(false);
-    const ids = t.db.$client.prepare('select report_id from report_identities').all() as { report_id: string }[];
+    const ids = await rows<{ report_id: string }>(t.db, sql`select report_id from report_identities`);
     expect(ids.map((r) => r.report_id)).toEqual([open.reportId]);
-    expect(t.db.$client.prepare("select count(*) as n from audit_log where action = 'retention.purged'").get()).toEqual({ n: 3 });
+    expect(Number((await row<{ n: number }>(t.db, sql`select count(*) as n from audit_log where action = 'retention.purged'`))!.n)).toBe(3);
 
     // Running again purges nothing more; statistics are unchanged; the reporter still sees the outcome.
-    expect(purgeExpired(t.db, t.deps.store, 'system', later).cases).toBe(0);
-    expect(publicStats(t.db).totals).toEqual(statsBefore.totals);
+    expect((await purgeExpired(t.db, t.deps.store, 'system', later)).cases).toBe(0);
+    expect((await publicStats(t.db)).totals).toEqual(statsBefore.totals);
     const view = await lookup(t, receipt);
     expect(view.status).toBe('closed');
     expect(view.attachments).toEqual([]);
