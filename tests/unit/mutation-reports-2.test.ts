@@ -11,6 +11,9 @@ import { ATTACHMENT_LIMITS, REPORT_STATUSES } from '../../config/reporting.ts';
 import { cleanAttachment, exifTagLabels } from '../../api/services/reports/attachments.ts';
 import { addReporterMessage, lookupReport, sealText } from '../../api/services/reports/follow-up.ts';
 import { fileReport } from '../../api/services/reports/intake.ts';
+import { sql } from 'drizzle-orm';
+import { first, rows } from '../../api/db/client.ts';
+import { reportMessages, reports } from '../../api/db/schema.ts';
 import { makeApp } from './report-fixtures.ts';
 
 const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? data : new Uint8Array(data)], name);
@@ -172,7 +175,7 @@ describe('附件的大小、类型和存下的格式', () => {
   });
 
   it('一次举报正好 5 个附件可以提交', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const filed = await fileReport(t.deps, INPUT, Array.from({ length: ATTACHMENT_LIMITS.maxFiles }, (_, i) => pdf(`${i}.pdf`)));
     expect(filed.attachments.map((a) => a.name)).toEqual(Array.from({ length: ATTACHMENT_LIMITS.maxFiles }, (_, i) => `附件${i + 1}.pdf`));
     expect(t.deps.store.list()).toHaveLength(ATTACHMENT_LIMITS.maxFiles);
@@ -181,27 +184,27 @@ describe('附件的大小、类型和存下的格式', () => {
 
 describe('举报人看到的进展和留言', () => {
   it('每个状态给出自己的名称和说明；不认识的状态照原样显示、没有说明', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { receipt } = await fileReport(t.deps, INPUT, []);
     for (const s of REPORT_STATUSES) {
-      t.db.$client.prepare('update reports set status = ?').run(s.code);
+      await t.db.update(reports).set({ status: s.code });
       const view = (await lookupReport(t.deps, receipt))!;
       expect([view.status, view.status_label, view.status_hint]).toEqual([s.code, s.name, s.hint]);
     }
-    t.db.$client.prepare("update reports set status = 'archived_legacy'").run();
+    await t.db.update(reports).set({ status: 'archived_legacy' });
     const view = (await lookupReport(t.deps, receipt))!;
     expect([view.status_label, view.status_hint]).toEqual(['archived_legacy', '']);
   });
 
   it('部门的留言标为部门；补充的附件挂在对应留言下并写明内容；存下的作者是举报人', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { receipt } = await fileReport(t.deps, INPUT, [pdf('first.pdf')]);
     const added = await addReporterMessage(t.deps, receipt, '又拍了两张', [pdf(), pdf()]);
     const summary = (name: string) => ({ name, kind: 'pdf', type: 'PDF 文档', size: 14, removed: [], metadata_may_remain: true });
     expect(added).toEqual({ attachments: [summary('附件1.pdf'), summary('附件2.pdf')] });
-    expect(t.db.$client.prepare('select author from report_messages').all()).toEqual([{ author: 'reporter' }]);
-    const row = t.db.$client.prepare('select id, public_key as k from reports').get() as { id: string; k: Buffer };
-    t.db.$client.prepare("insert into report_messages (report_id, author, sealed_body, created_on) values (?, 'department', ?, '2026-06-02')").run(row.id, sealText(row.k, '已派人核查，请保持电话畅通。'));
+    expect(await rows(t.db, sql`select author from report_messages`)).toEqual([{ author: 'reporter' }]);
+    const row = first(await t.db.select({ id: reports.id, k: reports.publicKey }).from(reports))!;
+    await t.db.insert(reportMessages).values({ reportId: row.id, author: 'department', sealedBody: sealText(row.k, '已派人核查，请保持电话畅通。'), createdOn: '2026-06-02' });
     const view = (await lookupReport(t.deps, receipt))!;
     expect(view.attachments).toEqual([summary('附件1.pdf')]);
     expect(view.messages.map((m) => [m.from, m.body, m.attachments])).toEqual([

@@ -16,7 +16,10 @@ import { addReporterMessage, lookupReport } from '../../api/services/reports/fol
 import { fileReport } from '../../api/services/reports/intake.ts';
 import { addDays, dayOf } from '../../api/services/reports/shared.ts';
 import { VIDEO_REMOVED } from '../../api/services/reports/video-metadata.ts';
-import { makeApp } from './report-fixtures.ts';
+import { eq, sql } from 'drizzle-orm';
+import { row } from '../../api/db/client.ts';
+import { reports } from '../../api/db/schema.ts';
+import { countRows, errorText, makeApp, refuseInserts, rejection } from './report-fixtures.ts';
 
 const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? data : new Uint8Array(data)], name);
 const INPUT = { category: 'general_hazard', sector: 'fire', township: 'xushang', place: '北门仓库', description: '安全出口被货物堵住了。', observedAt: '2026-05-01', identity: null } as const;
@@ -24,23 +27,23 @@ const pdf = () => file(Buffer.from('%PDF-1.4\n%%EOF'), 'e.pdf');
 
 describe('案件编号和其他渠道录入的举报', () => {
   it('举报人看到的案件编号按受理年份顺序编号；没有编号的旧记录显示"未编号"', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const year = dayOf().slice(0, 4);
     const first = await fileReport(t.deps, INPUT, []);
     const second = await fileReport(t.deps, INPUT, []);
     expect((await lookupReport(t.deps, first.receipt))!.case_number).toBe(`商安举〔${year}〕0001号`);
     expect((await lookupReport(t.deps, second.receipt))!.case_number).toBe(`商安举〔${year}〕0002号`);
-    t.db.$client.prepare('update reports set case_seq = null where id = ?').run(first.reportId);
-    t.db.$client.prepare('update reports set case_year = null where id = ?').run(second.reportId);
+    await t.db.update(reports).set({ caseSeq: null }).where(eq(reports.id, first.reportId));
+    await t.db.update(reports).set({ caseYear: null }).where(eq(reports.id, second.reportId));
     expect((await lookupReport(t.deps, first.receipt))!.case_number).toBe('（未编号）');
     expect((await lookupReport(t.deps, second.receipt))!.case_number).toBe('（未编号）');
   });
 
   it('工作人员录入的来信：从收到那天算期限和年份，记下渠道；没有附加写入也能保存', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const filed = await fileReport(t.deps, INPUT, [], { channel: 'phone_12345', receivedOn: '2025-12-30' });
-    const row = t.db.$client.prepare('select channel, received_on, created_on, due_on, case_year, case_seq from reports where id = ?').get(filed.reportId);
-    expect(row).toEqual({ channel: 'phone_12345', received_on: '2025-12-30', created_on: '2025-12-30', due_on: addDays('2025-12-30', 60), case_year: 2025, case_seq: 1 });
+    const stored = await row(t.db, sql`select channel, received_on, created_on, due_on, case_year, case_seq from reports where id = ${filed.reportId}`);
+    expect(stored).toEqual({ channel: 'phone_12345', received_on: '2025-12-30', created_on: '2025-12-30', due_on: addDays('2025-12-30', 60), case_year: 2025, case_seq: 1 });
     const view = (await lookupReport(t.deps, filed.receipt))!;
     expect(view.case_number).toBe('商安举〔2025〕0001号');
     expect(view.timeline[0]!.on).toBe('2025-12-30');
@@ -49,14 +52,14 @@ describe('案件编号和其他渠道录入的举报', () => {
 
 describe('补充留言失败时不留下附件', () => {
   it('留言写入失败：刚存的附件被删掉，之前的附件还在', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { receipt } = await fileReport(t.deps, INPUT, [pdf()]);
     const before = t.deps.store.list();
     expect(before).toHaveLength(1);
-    t.db.$client.exec("create trigger no_messages before insert on report_messages begin select raise(abort, 'refused'); end");
-    await expect(addReporterMessage(t.deps, receipt, '补充', [pdf(), pdf()])).rejects.toThrow('refused');
+    await refuseInserts(t.db, 'report_messages');
+    expect(errorText(await rejection(addReporterMessage(t.deps, receipt, '补充', [pdf(), pdf()])))).toContain('refused');
     expect(t.deps.store.list()).toEqual(before);
-    expect(t.db.$client.prepare('select count(*) as n from report_files').get()).toEqual({ n: 1 });
+    expect(await countRows(t.db, 'report_files')).toBe(1);
   });
 });
 

@@ -14,9 +14,9 @@ import { cleanAll, fileReport } from '../../api/services/reports/intake.ts';
 import { addDays, dayOf, discardStaged, stageFiles, summaryOf } from '../../api/services/reports/shared.ts';
 import { unlockWithRecoveryKey } from '../../api/services/keys.ts';
 import { sql } from 'drizzle-orm';
-import { dbKind, exec, first, row, rows } from '../../api/db/client.ts';
+import { first, row, rows } from '../../api/db/client.ts';
 import { reportMessages, reports } from '../../api/db/schema.ts';
-import { countRows, makeApp, type TestApp } from './report-fixtures.ts';
+import { countRows, errorText, makeApp, refuseInserts, rejection, type TestApp } from './report-fixtures.ts';
 
 const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? data : new Uint8Array(data)], name);
 const INPUT = { category: 'general_hazard', sector: 'fire', township: 'xushang', place: '北门仓库', description: '安全出口被货物堵住了。', observedAt: '2026-05-01', identity: null } as const;
@@ -49,12 +49,6 @@ async function reportKey(t: TestApp, reportId: string): Promise<Buffer> {
   return openSealed(intakePrivateKey, Buffer.from(grant.k));
 }
 
-/** The messages of an error and its causes (the driver wraps the database's own message). */
-function causes(e: unknown): string {
-  const out: string[] = [];
-  for (let cur = e; cur instanceof Error && out.length < 5; cur = cur.cause) out.push(cur.message);
-  return out.join(' <- ');
-}
 
 describe('附件：文件名、EXIF 标签、拒绝的说明', () => {
   it('文件名只留显示用的基本名', () => {
@@ -177,17 +171,8 @@ describe('日期、暂存和清理', () => {
 
   it('提交的事务失败时，已写的附件被删掉，什么都不留下', async () => {
     const t = await makeApp({ fastReceipts: true });
-    if (dbKind(t.db) === 'sqlite') {
-      await exec(t.db, sql`create trigger no_events before insert on report_events begin select raise(abort, 'refused'); end`);
-    } else {
-      await exec(t.db, sql.raw(`create function refuse_event() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`));
-      await exec(t.db, sql`create trigger no_events before insert on report_events for each row execute function refuse_event()`);
-    }
-    const failed = await fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')]).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(causes(failed)).toContain('refused');
+    await refuseInserts(t.db, 'report_events');
+    expect(errorText(await rejection(fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')])))).toContain('refused');
     expect(t.deps.store.list()).toEqual([]);
     expect(await countRows(t.db, 'reports')).toBe(0);
     await expect(fileReport(t.deps, INPUT, Array.from({ length: ATTACHMENT_LIMITS.maxFiles + 1 }, () => file('x', 'x.pdf')))).rejects.toThrow('too many files');

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { createApp, type AppDeps, type BuiltApp } from '../../api/app.ts';
 import { sql } from 'drizzle-orm';
-import { dbFile, dbKind, openDb, row, rows, sqliteConnection, type Db } from '../../api/db/client.ts';
+import { dbFile, dbKind, exec, openDb, row, rows, sqliteConnection, type Db } from '../../api/db/client.ts';
 import { fileBlobStore, type BlobStore } from '../../api/services/blob-store.ts';
 import { ensureInstanceKeys, type InstanceKeys } from '../../api/services/keys.ts';
 
@@ -59,6 +59,34 @@ export async function storedCells(db: Db): Promise<Buffer[]> {
     }
   }
   return out;
+}
+
+/** Makes every insert into `table` fail with the database's own error 'refused' (a trigger, both engines). */
+export async function refuseInserts(db: Db, table: string): Promise<void> {
+  const name = sql.raw(`refuse_${table}`);
+  if (dbKind(db) === 'sqlite') {
+    await exec(db, sql`create trigger ${name} before insert on ${sql.raw(table)} begin select raise(abort, 'refused'); end`);
+  } else {
+    await exec(db, sql.raw(`create or replace function refuse_insert() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`));
+    await exec(db, sql`create trigger ${name} before insert on ${sql.raw(table)} for each row execute function refuse_insert()`);
+  }
+}
+
+/** The messages of an error and its causes (drizzle wraps the database's own message in "Failed query"). */
+export function errorText(e: unknown): string {
+  const out: string[] = [];
+  for (let cur = e; cur instanceof Error && out.length < 5; cur = cur.cause) out.push(cur.message);
+  return out.join(' <- ');
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
 }
 
 export const VALID_FIELDS = {
