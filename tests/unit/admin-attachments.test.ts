@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { row, rows } from '../../api/db/client.ts';
 import { PDF_PREVIEW_LIMITS, setPdfPreviewLimitsForTests, setPdfToolsForTests, takePeakConcurrentRenders } from '../../api/services/reports/pdf-preview.ts';
 import { attachmentList } from '../../api/views/report-pages.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
@@ -38,7 +40,7 @@ afterEach(() => {
 
 describe('attachments for staff', () => {
   it('PDF polyglots named .html and .bat reach staff only as 附件N.pdf downloads or page images', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t, {}, [fileOf(polyglot(HTML_TAIL), '证据.html', 'text/html'), fileOf(polyglot(BAT_TAIL), '整改说明.bat', 'application/x-bat')]);
     const boss = await staffOf(t, 'boss', 'supervisor');
     const view = await call(t, boss, 'GET', `/api/admin/reports/${reportId}`);
@@ -79,13 +81,13 @@ describe('attachments for staff', () => {
       expect(orig.res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(orig.res.headers.get('content-security-policy')).toMatch(/^sandbox/);
     }
-    const actions = (t.db.$client.prepare('select action from audit_log where report_id = ?').all(reportId) as { action: string }[]).map((r) => r.action);
+    const actions = (await rows<{ action: string }>(t.db, sql`select action from audit_log where report_id = ${reportId}`)).map((r) => r.action);
     expect(actions.filter((a) => a === 'file.pdf_preview')).toHaveLength(2);
     expect(actions.filter((a) => a === 'file.original')).toHaveLength(2);
   }, 30_000);
 
   it('the renderer is killed at its time limit, and the page says the PDF could not be shown', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t, {}, [fileOf(polyglot(HTML_TAIL), 'x.pdf')]);
     const boss = await staffOf(t, 'boss', 'supervisor');
     const f = (await call(t, boss, 'GET', `/api/admin/reports/${reportId}`)).json.files[0];
@@ -105,7 +107,7 @@ describe('attachments for staff', () => {
   }, 30_000);
 
   it('renders at most two pages at once however many are asked for', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { reportId } = await fileReportAs(t, {}, [fileOf(polyglot(HTML_TAIL), 'x.pdf')]);
     const boss = await staffOf(t, 'boss', 'supervisor');
     const f = (await call(t, boss, 'GET', `/api/admin/reports/${reportId}`)).json.files[0];
@@ -116,7 +118,7 @@ describe('attachments for staff', () => {
   }, 30_000);
 
   it('images download as 附件N.jpg attachments (inline only when previewed)', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c00' } }).jpeg().toBuffer();
     const { reportId } = await fileReportAs(t, {}, [fileOf(jpeg, '张三的工资条.html', 'text/html')]);
     const boss = await staffOf(t, 'boss', 'supervisor');
@@ -134,7 +136,7 @@ describe('attachments for staff', () => {
     expect(made.status, 'ffmpeg must be installed (.ci/run installs it)').toBe(0);
     const input = readFileSync(src);
     expect(input.includes('TITLE-CANARY')).toBe(true);
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { res, body } = await submit(t.app, reportForm({}, [fileOf(input, 'VID_20261101_GPS.mp4', 'video/mp4')]));
     expect(res.status, JSON.stringify(body)).toBe(201);
     expect(body.attachments[0]).toMatchObject({ name: '附件1.mp4', kind: 'video', metadata_may_remain: false });
@@ -143,7 +145,7 @@ describe('attachments for staff', () => {
     expect(receiptHtml).toContain('已清除视频文件附带的拍摄时间、拍摄位置、手机型号等信息');
     expect(receiptHtml).not.toContain('本站无法可靠清除');
     const boss = await staffOf(t, 'boss', 'supervisor');
-    const reportId = (t.db.$client.prepare('select id from reports').get() as { id: string }).id;
+    const reportId = (await row<{ id: string }>(t.db, sql`select id from reports`))!.id;
     const f = (await call(t, boss, 'GET', `/api/admin/reports/${reportId}`)).json.files[0];
     const dl = await call(t, boss, 'GET', `/api/admin/reports/${reportId}/files/${f.id}`);
     const out = Buffer.from(await dl.res.arrayBuffer());
