@@ -321,6 +321,11 @@ async function openPostgres(url: string, poolMax: number): Promise<Db> {
   pool.on('error', () => {
     /* an idle client died (server restart); the pool replaces it */
   });
+  // "Receipt ⇒ durable": a commit returns only after its WAL record is flushed, whatever the
+  // server's default is.
+  pool.on('connect', (client) => {
+    client.query('set synchronous_commit = on').catch(() => {});
+  });
   try {
     const client = await pool.connect();
     try {
