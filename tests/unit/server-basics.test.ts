@@ -1,13 +1,19 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.ts';
-import { openDb } from '../../api/db/client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type BuiltApp } from '../../api/app.ts';
+import { closeDb, openDb } from '../../api/db/client.ts';
+import { databaseKind } from '../../api/db/dialect.ts';
 import { ConfigError, parseEnv } from '../../api/env.ts';
 import { resolveStaticFile } from '../../api/static.ts';
 import { html } from '../../api/views/html.ts';
 import { inlineScriptHashes } from '../../scripts/postbuild.ts';
+import { freePort, scriptNode } from './report-fixtures.ts';
+
+/** The database these tests run on (DATABASE_URL, as the server would read it). */
+const KIND = databaseKind(process.env);
 
 function siteFixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
@@ -63,20 +69,25 @@ describe('CSP 内联脚本哈希', () => {
 
 describe('应用', () => {
   const siteDir = siteFixture();
-  const { app } = createApp({ db: openDb(':memory:'), siteDir, dataDir: siteDir });
-
-  it('健康检查执行真实查询', async () => {
-    const res = await app.request('/api/health');
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+  let app: BuiltApp['app'];
+  beforeAll(async () => {
+    ({ app } = await createApp({ db: await openDb(':memory:'), siteDir, dataDir: siteDir, reporting: { onRecoveryKey: () => {} } }));
   });
 
-  it('数据库不可用时健康检查报 503', async () => {
-    const db = openDb(':memory:');
-    const { app: broken } = createApp({ db, siteDir, dataDir: siteDir });
-    db.$client.close();
+  it('健康检查执行真实查询，说明数据库种类，不含地址和账号', async () => {
+    const res = await app.request('/api/health');
+    expect(res.status).toBe(200);
+    // Exactly these fields: no address, user name or password of the database.
+    expect(await res.json()).toEqual({ ok: true, database: { kind: KIND, ok: true } });
+  });
+
+  it('数据库不可用时健康检查报 503 和中文说明', async () => {
+    const db = await openDb(':memory:');
+    const { app: broken } = await createApp({ db, siteDir, dataDir: siteDir, reporting: { onRecoveryKey: () => {} } });
+    await closeDb(db);
     const res = await broken.request('/api/health');
     expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ ok: false, database: { kind: KIND, ok: false }, error: { code: 'db_unavailable', message: '数据库暂时不可用。' } });
   });
 
   it('HTML 页面的 CSP 带上该页的脚本哈希，不含 unsafe-inline', async () => {
@@ -112,4 +123,26 @@ describe('应用', () => {
     const res = await app.request('/server-shell/');
     expect(res.status).toBe(404);
   });
+});
+
+describe('启动时连不上数据库', () => {
+  it('PostgreSQL 连不上：服务不启动，标准错误里一句中文说明（不带地址里的密码，不打印调用栈），退出码 1', async () => {
+    const port = await freePort(); // nothing listens here
+    const dataDir = mkdtempSync(join(tmpdir(), 'db-start-'));
+    const proc = spawn(scriptNode(), ['api/server.ts'], {
+      env: { ...process.env, PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: join(dataDir, 'no-site'), DATABASE_URL: `postgres://probe:SECRET-PASSWORD@127.0.0.1:${port}/shanghe`, DATABASE_TEST_ISOLATE: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout!.on('data', (d) => (stdout += d));
+    proc.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    expect(code, stdout + stderr).toBe(1);
+    expect(stderr).toContain(`无法连接数据库 PostgreSQL 127.0.0.1:${port}/shanghe`);
+    expect(stderr).toContain('DATABASE_URL');
+    expect(stderr + stdout).not.toContain('SECRET-PASSWORD');
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stdout).not.toContain('已启动');
+  }, 60_000);
 });
