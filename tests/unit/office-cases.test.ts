@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../api/services/reports/shared.ts';
-import { parseCaseNumberQuery } from '../../api/services/admin/cases.ts';
+import { ensureTracking, parseCaseNumberQuery } from '../../api/services/admin/cases.ts';
 import { call, fileReportAs, lookup, makeApp, staffOf, type StaffLogin } from './admin-fixtures.ts';
 import { fileOf, jpegWithExif, type TestApp } from './report-fixtures.ts';
 import { sql } from 'drizzle-orm';
@@ -330,6 +330,17 @@ describe('office conventions', () => {
     const items = (await call(t, intake, 'GET', '/api/admin/reports')).json.items;
     const refOf = (id: string) => items.find((i: { id: string }) => i.id === id).ref;
     expect([refOf(a.reportId), refOf(b.reportId)]).toEqual([`商安举〔${dayOf().slice(0, 4)}〕0001号`, `商安举〔${dayOf().slice(0, 4)}〕0002号`]);
+  });
+
+  it('parallel queue requests give each unnumbered, untracked report exactly one number and one tracking row', async () => {
+    const { t } = await office();
+    for (let i = 0; i < 4; i++) await fileReportAs(t);
+    await exec(t.db, sql`update reports set case_year = null, case_seq = null`);
+    await exec(t.db, sql`delete from case_tracking`);
+    await Promise.all(Array.from({ length: 6 }, () => ensureTracking(t.db)));
+    const seqs = await dbRows<{ s: number }>(t.db, sql`select case_seq as s from reports order by case_seq`);
+    expect(seqs.map((x) => Number(x.s))).toEqual([1, 2, 3, 4]);
+    expect(Number((await dbRow<{ n: number }>(t.db, sql`select count(*) as n from case_tracking`))!.n)).toBe(4);
   });
 
   it('prints an A4 转办单 with the lead unit and deadline and a 回复函 with the result, neither with the reporter identity', async () => {
