@@ -10,14 +10,16 @@ import { DEFAULT_REPORT_LIMITS, RateLimiter } from '../../api/middleware/rate-li
 import { REPLY_TOKEN_TTL_MS, UPLOAD_BODY_LIMIT, UPLOAD_PATHS, VIEW_TOKEN_TTL_MS } from '../../api/routes/reports.ts';
 import { escapeHtml } from '../../api/views/html.ts';
 import { addStaff, ORIGIN, PASSWORD, staffOf } from './admin-fixtures.ts';
-import { JSON_ACCEPT, makeApp, reportForm, submit, type TestApp } from './report-fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { row } from '../../api/db/client.ts';
+import { countRows, JSON_ACCEPT, makeApp, reportForm, submit, type TestApp } from './report-fixtures.ts';
 
 /** Bindings @hono/node-server would pass: the TCP peer of the request. */
 const peer = (address: string) => ({ incoming: { socket: { remoteAddress: address, remotePort: 40000, remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4' } } });
 const PROXY = '127.0.0.1';
 
-function count(t: TestApp, table: string): number {
-  return (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+function count(t: TestApp, table: string): Promise<number> {
+  return countRows(t.db, table);
 }
 
 describe('TRUST_PROXY：谁是客户端', () => {
@@ -64,7 +66,7 @@ describe('限流按客户端计，一个人刷不掉别人的额度', () => {
     t.app.request('/api/reports/lookup', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: JSON.stringify({ receipt }) }, peer(from));
 
   it('代理后面：攻击者猜查询码被限，正确的查询码照样打开（攻击者伪造 X-Forwarded-For 也没用）', async () => {
-    const t = trusted();
+    const t = await trusted();
     const { body } = await submit(t.app, reportForm());
     const attacker = '203.0.113.66';
     let refused = 0;
@@ -81,7 +83,7 @@ describe('限流按客户端计，一个人刷不掉别人的额度', () => {
   });
 
   it('并发猜测：80 个错误查询同时发出，也只有 60 个得到回答', async () => {
-    const t = trusted();
+    const t = await trusted();
     const results = await Promise.all(Array.from({ length: 80 }, (_, i) => lookup(t, `2${String(i).padStart(19, '0')}`, '203.0.113.77')));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 404)).toHaveLength(DEFAULT_REPORT_LIMITS.lookupFailures);
@@ -89,24 +91,24 @@ describe('限流按客户端计，一个人刷不掉别人的额度', () => {
   });
 
   it('查询成功不消耗失败额度：同一个人查对 100 次仍能打开', async () => {
-    const t = trusted();
+    const t = await trusted();
     const { body } = await submit(t.app, reportForm());
     for (let i = 0; i < 100; i++) expect((await lookup(t, body.receipt, '198.51.100.8')).status).toBe(200);
   });
 
   it('代理后面：一个人提交 20 次后被限，别人的举报照常受理', async () => {
-    const t = trusted();
+    const t = await trusted();
     const post = (xff: string) => t.app.request('/api/reports', { method: 'POST', body: reportForm(), headers: { ...JSON_ACCEPT, 'x-forwarded-for': xff } }, peer(PROXY));
     for (let i = 0; i < DEFAULT_REPORT_LIMITS.submit; i++) expect((await post('203.0.113.66')).status).toBe(201);
     const refused = await post('203.0.113.66');
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/分钟后再试/);
     expect((await post('198.51.100.7')).status).toBe(201);
-    expect(count(t, 'reports')).toBe(DEFAULT_REPORT_LIMITS.submit + 1);
+    expect(await count(t, 'reports')).toBe(DEFAULT_REPORT_LIMITS.submit + 1);
   });
 
   it('不信任代理时 X-Forwarded-For 不能换出新的额度', async () => {
-    const t = makeApp({ fastReceipts: true, limits: { ...DEFAULT_REPORT_LIMITS } });
+    const t = await makeApp({ fastReceipts: true, limits: { ...DEFAULT_REPORT_LIMITS } });
     const post = (xff: string) => t.app.request('/api/reports', { method: 'POST', body: reportForm(), headers: { ...JSON_ACCEPT, 'x-forwarded-for': xff } }, peer('198.51.100.50'));
     for (let i = 0; i < DEFAULT_REPORT_LIMITS.submit; i++) expect((await post(`203.0.113.${i}`)).status).toBe(201);
     expect((await post('203.0.113.250')).status).toBe(429);
@@ -137,7 +139,7 @@ describe('Secure Cookie 和 HSTS（COOKIE_SECURE、X-Forwarded-Proto）', () => 
   }
 
   it('受信任代理说 https：Cookie 带 Secure，回答带 HSTS', async () => {
-    const t = makeApp({ fastReceipts: true, edge: { trustProxy: parseTrustProxy('loopback') } });
+    const t = await makeApp({ fastReceipts: true, edge: { trustProxy: parseTrustProxy('loopback') } });
     const res = await login(t, PROXY, { 'x-forwarded-proto': 'https' });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
@@ -145,7 +147,7 @@ describe('Secure Cookie 和 HSTS（COOKIE_SECURE、X-Forwarded-Proto）', () => 
   });
 
   it('不受信任的来源说 https：不算数（没有 Secure，没有 HSTS）', async () => {
-    const t = makeApp({ fastReceipts: true, edge: { trustProxy: parseTrustProxy('loopback') } });
+    const t = await makeApp({ fastReceipts: true, edge: { trustProxy: parseTrustProxy('loopback') } });
     const res = await login(t, '198.51.100.9', { 'x-forwarded-proto': 'https' });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).not.toMatch(/Secure/);
@@ -153,9 +155,9 @@ describe('Secure Cookie 和 HSTS（COOKIE_SECURE、X-Forwarded-Proto）', () => 
   });
 
   it('COOKIE_SECURE=on：纯 HTTP 也带 Secure；默认 auto 不带', async () => {
-    const on = makeApp({ fastReceipts: true, edge: { cookieSecure: parseEnv({ COOKIE_SECURE: 'on' }).cookieSecure } });
+    const on = await makeApp({ fastReceipts: true, edge: { cookieSecure: parseEnv({ COOKIE_SECURE: 'on' }).cookieSecure } });
     expect((await login(on, '198.51.100.9', {})).headers.get('set-cookie')).toMatch(/; Secure/);
-    const auto = makeApp({ fastReceipts: true, edge: { cookieSecure: parseEnv({}).cookieSecure } });
+    const auto = await makeApp({ fastReceipts: true, edge: { cookieSecure: parseEnv({}).cookieSecure } });
     expect((await login(auto, '198.51.100.9', {})).headers.get('set-cookie')).not.toMatch(/Secure/);
     expect(() => parseEnv({ COOKIE_SECURE: 'yes' })).toThrow(/COOKIE_SECURE/);
   });
@@ -167,11 +169,11 @@ describe('文字里的 $&、$`、$\' 原样往返', () => {
   const DEPT = "请说明 $& 和 $` 指什么$'";
 
   it('提交 → 工作人员 → 举报人页面和留言，一个字节不差', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const intake = await staffOf(t, 'intake1', 'intake');
     const { body } = await submit(t.app, reportForm({ description: TEXT, place: `东门$&$'$\`路口` }));
     const receipt = body.receipt as string;
-    const id = (t.db.$client.prepare('select id from reports order by rowid desc limit 1').get() as { id: string }).id;
+    const id = (await row<{ id: string }>(t.db, sql`select id from reports order by rowid desc limit 1`))!.id;
     const staffHeaders = { cookie: intake.cookie, 'x-csrf-token': intake.csrf, origin: ORIGIN };
 
     const staffJson = (await (await t.app.request(`/api/admin/reports/${id}`, { headers: staffHeaders })).json()) as { description: string; place: string };
@@ -207,7 +209,7 @@ describe('举报的 POST 只接受本站页面发出的', () => {
     t.app.request(path, { method: 'POST', body: reportForm(), headers: { accept: 'application/json', ...headers } });
 
   it('别的网站（Origin 不同、Sec-Fetch-Site: cross-site、没有同源证明的 Origin: null）：403，中文说明，什么都不保存', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     for (const path of paths) {
       const foreign: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }, { origin: 'null', 'sec-fetch-site': 'same-site' }, { origin: 'http://localhost.evil.example', 'sec-fetch-site': 'same-origin' }];
       for (const headers of foreign) {
@@ -216,20 +218,20 @@ describe('举报的 POST 只接受本站页面发出的', () => {
         expect(await res.text()).toContain('不是从本站页面发出的');
       }
     }
-    expect(count(t, 'reports')).toBe(0);
+    expect(await count(t, 'reports')).toBe(0);
   });
 
   it('本站页面：同源 Origin，或无脚本表单的 Origin: null 加 Sec-Fetch-Site: same-origin', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     expect((await send(t, '/api/reports', { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' })).status).toBe(201);
     expect((await send(t, '/api/reports', { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(201);
-    expect(count(t, 'reports')).toBe(2);
+    expect(await count(t, 'reports')).toBe(2);
   });
 });
 
 describe('Host 白名单', () => {
   it('不认识的主机名：421 和中文说明，不进任何路由', async () => {
-    const t = makeApp({ edge: { allowedHosts: parseEnv({ SITE_URL: 'https://aq.shanghe.example' }).allowedHosts } });
+    const t = await makeApp({ edge: { allowedHosts: parseEnv({ SITE_URL: 'https://aq.shanghe.example' }).allowedHosts } });
     for (const path of ['/', '/api/health', '/report/status/']) {
       const res = await t.app.request(`http://evil.example${path}`);
       expect(res.status).toBe(421);
@@ -237,7 +239,7 @@ describe('Host 白名单', () => {
     }
     const post = await t.app.request('http://evil.example/api/reports', { method: 'POST', body: reportForm(), headers: JSON_ACCEPT });
     expect(post.status).toBe(421);
-    expect(count(t, 'reports')).toBe(0);
+    expect(await count(t, 'reports')).toBe(0);
     expect((await t.app.request('http://aq.shanghe.example:8443/api/health')).status).toBe(200);
     expect((await t.app.request('http://127.0.0.1:4321/api/health')).status).toBe(200);
   });
@@ -251,7 +253,7 @@ describe('Host 白名单', () => {
   });
 
   it('只允许 aq.shanghe.example 时，localhost 也被拒绝', async () => {
-    const t = makeApp({ edge: { allowedHosts: parseEnv({ ALLOWED_HOSTS: 'aq.shanghe.example' }).allowedHosts } });
+    const t = await makeApp({ edge: { allowedHosts: parseEnv({ ALLOWED_HOSTS: 'aq.shanghe.example' }).allowedHosts } });
     expect((await t.app.request('http://localhost/api/health')).status).toBe(421);
     expect((await t.app.request('http://aq.shanghe.example/api/health')).status).toBe(200);
   });
@@ -276,7 +278,7 @@ describe('每个路由都有请求体上限，在解析之前按实际收到的�
   const SLACK = 3 * 64 * 1024;
 
   it('所有接受请求体的路由：超过上限回答 413，读到的字节不超过上限加几块', async () => {
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const routes = t.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE', 'ALL'].includes(r.method) && !r.path.includes('*'));
     const paths = [...new Set(routes.map((r) => r.path.replace(/:\w+/g, 'x')))];
     expect(paths.length).toBeGreaterThan(15);
@@ -292,7 +294,7 @@ describe('每个路由都有请求体上限，在解析之前按实际收到的�
   });
 
   it('留言接口发 60 MB JSON：读到 256 KB 出头就回答 413；只有上传表单才有大上限', async () => {
-    const t = makeApp();
+    const t = await makeApp();
     const { body, state } = stream(60 * 1024 * 1024);
     const req = new Request('http://localhost/api/reports/messages', { method: 'POST', body, headers: { 'content-type': 'application/json', accept: 'application/json' }, duplex: 'half' } as RequestInit);
     const res = await t.app.request(req);
@@ -322,7 +324,7 @@ describe('只显示一次的页面和回复令牌', () => {
 
   it('结果页在有效期内只能打开一次；过了有效期一次也打不开', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { body } = await submit(t.app, reportForm());
     const first = await statusView(t, body.receipt);
     vi.setSystemTime(Date.now() + VIEW_TOKEN_TTL_MS - 1000);
@@ -337,7 +339,7 @@ describe('只显示一次的页面和回复令牌', () => {
 
   it('回复令牌过期：留言不发送，说明页面已失效', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const t = makeApp({ fastReceipts: true });
+    const t = await makeApp({ fastReceipts: true });
     const { body } = await submit(t.app, reportForm());
     const page = await (await t.app.request(await statusView(t, body.receipt))).text();
     expect(page).not.toContain(body.receipt);
@@ -345,12 +347,12 @@ describe('只显示一次的页面和回复令牌', () => {
     vi.setSystemTime(Date.now() + REPLY_TOKEN_TTL_MS - 1000);
     const ok = await reply(t, token, '令牌有效期内的留言');
     expect(ok.status).toBe(303);
-    expect(count(t, 'report_messages')).toBe(1);
+    expect(await count(t, 'report_messages')).toBe(1);
     vi.setSystemTime(Date.now() + 2000);
     const expired = await reply(t, token, '令牌过期后的留言');
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('这个页面打开太久，已经失效，留言没有发送。');
-    expect(count(t, 'report_messages')).toBe(1);
+    expect(await count(t, 'report_messages')).toBe(1);
   });
 });
 
