@@ -10,8 +10,8 @@ import { call, makeApp, staffOf, type StaffLogin } from './admin-fixtures.ts';
 
 const sampleParams = (path: string) => path.replace(':id', 'no-such-case').replace(':fileId', 'no-such-file');
 
-describe('back-office access rules', () => {
-  const t = makeApp({ fastReceipts: true });
+describe('back-office access rules', async () => {
+  const t = await makeApp({ fastReceipts: true });
   const { app, rules } = adminRoutes({ db: t.db, store: t.deps.store, keys: t.deps.keys, shell: new PageShell('/nonexistent') });
 
   it('declares a rule for every route registered on the back-office app', () => {

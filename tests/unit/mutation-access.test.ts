@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { clearSessionCookies, COOKIE_PATHS, defineRoute, guard, isFormRequest, SESSION_COOKIE, sessionOf, setSessionCookies, type AdminEnv, type RouteRule } from '../../api/routes/admin/access.ts';
 import { makeApp, ORIGIN, staffOf, type StaffLogin } from './admin-fixtures.ts';
 
-const t = makeApp({ fastReceipts: true });
+const t = await makeApp({ fastReceipts: true });
 let intake: StaffLogin;
 let auditor: StaffLogin;
 const rules: RouteRule[] = [];

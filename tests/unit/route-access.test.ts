@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { STAFF_ROLE_CODES, type StaffRole } from '../../config/staff.ts';
 import { ACCESS_TABLE, ENDS_SESSION, type Access } from './access-table.ts';
 import { makeApp, ORIGIN, staffOf, type StaffLogin } from './admin-fixtures.ts';
+import type { TestApp } from './report-fixtures.ts';
 
 const TABLE_FILE = 'tests/unit/access-table.ts';
 
@@ -29,7 +30,7 @@ interface Answer {
   location: string | null;
 }
 
-async function probe(t: ReturnType<typeof makeApp>, who: StaffLogin | null, method: string, path: string): Promise<Answer> {
+async function probe(t: TestApp, who: StaffLogin | null, method: string, path: string): Promise<Answer> {
   const headers: Record<string, string> = { origin: ORIGIN };
   if (who) {
     headers.cookie = who.cookie;
@@ -54,8 +55,8 @@ function describeAccess(access: Access): string {
   return typeof access === 'string' ? access : `[${access.join(', ')}]`;
 }
 
-describe('整个应用的访问表（按 README 角色表手写）', () => {
-  const t = makeApp({ fastReceipts: true });
+describe('整个应用的访问表（按 README 角色表手写）', async () => {
+  const t = await makeApp({ fastReceipts: true });
   const routes = inventory(t.app);
 
   it('每个路由都在访问表里，访问表里没有已删除的路由', () => {
@@ -107,7 +108,7 @@ describe('整个应用的访问表（按 README 角色表手写）', () => {
 
   it('检查能发现：app.ts 里直接加的没有规则的后台路由、被放宽的规则', async () => {
     // The same inventory and probes, on an app with an unguarded back-office route added at the top level.
-    const u = makeApp({ fastReceipts: true });
+    const u = await makeApp({ fastReceipts: true });
     u.app.get('/api/admin/sneaky', (c) => c.json({ secret: true }));
     expect(inventory(u.app).filter((r) => !(r in ACCESS_TABLE))).toEqual(['GET /api/admin/sneaky']);
     const anon = await probe(u, null, 'GET', '/api/admin/sneaky');
