@@ -7,7 +7,7 @@
  * Adding a route? Add one line here, keyed "METHOD /path" exactly as Hono registers it:
  *   'public'      anyone, no staff session (pages, reporter and quiz routes, the login itself);
  *   [roles…]      staff only: anonymous API calls get 401, pages redirect to /admin/login, other roles 403;
- *   'middleware'  an app.use() / app.all() entry that only wraps other routes (it is not probed).
+ *   'middleware'  an app.use(…) / app.all(…) entry that only wraps other routes (it is not probed).
  */
 import type { StaffRole } from '../../config/staff.ts';
 
