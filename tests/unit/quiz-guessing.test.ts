@@ -2,7 +2,7 @@
 // played through the real draw and the real scoring, 500 times per exam type.
 import { describe, expect, it } from 'vitest';
 import { QUIZ_AUDIENCE_CODES, type QuizAudienceCode } from '../../config/taxonomy.ts';
-import { openDb } from '../../api/db/client.ts';
+import { closeDb, openDb } from '../../api/db/client.ts';
 import { QuestionBank } from '../../api/services/quiz/bank.ts';
 import type { PublicQuestion } from '../../api/services/quiz/draw.ts';
 import { startExam, submitExam } from '../../api/services/quiz/exams.ts';
@@ -47,11 +47,15 @@ async function play(audience: QuizAudienceCode, strategy: Strategy) {
   const now = new Date('2026-06-10T02:00:00Z');
   let passes = 0;
   let sum = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const exam = await startExam(db, bank, audience, null, '', now);
-    const r = await submitExam(db, bank, exam.token, exam.questions.map(strategy), now);
-    if (r.passed) passes++;
-    sum += r.percent;
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const exam = await startExam(db, bank, audience, null, '', now);
+      const r = await submitExam(db, bank, exam.token, exam.questions.map(strategy), now);
+      if (r.passed) passes++;
+      sum += r.percent;
+    }
+  } finally {
+    await closeDb(db);
   }
   return { passRate: passes / RUNS, mean: sum / RUNS };
 }

@@ -5,7 +5,7 @@ import { exec, first, groupWrite, openDb, rows } from '../../api/db/client.ts';
 import { quizClassAnswers, quizClassPlayers, quizClassSessions, quizExams } from '../../api/db/schema.ts';
 import { RateLimiter } from '../../api/middleware/rate-limit.ts';
 import { QuestionBank } from '../../api/services/quiz/bank.ts';
-import { classCsv, classReport, createClassSession, sessionByJoinCode } from '../../api/services/quiz/class-sessions.ts';
+import { classCsv, classReport, createClassSession, MAX_PLAYERS, sessionByJoinCode } from '../../api/services/quiz/class-sessions.ts';
 import { drawQuestions, publicQuestions, resolveDraw } from '../../api/services/quiz/draw.ts';
 import { purgeQuizData } from '../../api/services/quiz/purge.ts';
 import { isCorrect, scoreAnswers } from '../../api/services/quiz/scoring.ts';
@@ -257,6 +257,40 @@ describe('测验接口', () => {
     });
     expect(csv).toContain("'=cmd");
     expect(csv).toContain("'+1");
+  });
+
+  it('同时加入：同一昵称只有一人成功；人满时同时加入的只有剩下的名额成功', async () => {
+    const db = await openDb(':memory:');
+    const classApp = (await createApp({ db, siteDir: '/nonexistent', dataDir: '/tmp', quiz: { bank } })).app;
+    const send = (path: string, body: unknown) =>
+      classApp.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const created = (await (await send('/api/quiz/class', { school: '商河县实验中学', className: '初一（1）班', audience: 'junior', count: 5, timeLimitMinutes: null })).json()) as { joinCode: string };
+    const errors = async (responses: (Response | Promise<Response>)[]) =>
+      Promise.all(responses.map(async (r) => { const res = await r; return res.status === 201 ? 'ok' : ((await res.json()) as { error: { code: string } }).error.code; }));
+    const same = await errors(Array.from({ length: 6 }, () => send('/api/quiz/class/join', { code: created.joinCode, nickname: '同名同学' })));
+    expect(same.filter((e) => e === 'ok')).toHaveLength(1);
+    expect(same.filter((e) => e === 'nickname_taken')).toHaveLength(5);
+    // Fill the class up to two places short of full, then ten pupils join at the same moment.
+    const session = (await sessionByJoinCode(db, created.joinCode))!;
+    const joinedAt = new Date().toISOString();
+    await db.insert(quizClassPlayers).values(Array.from({ length: MAX_PLAYERS - 3 }, (_, i) => ({ sessionId: session.id, tokenHash: `fill${i}`, nickname: `同学${i}`, joinedAt })));
+    const rush = await errors(Array.from({ length: 10 }, (_, i) => send('/api/quiz/class/join', { code: created.joinCode, nickname: `后来${i}` })));
+    expect(rush.filter((e) => e === 'ok')).toHaveLength(2);
+    expect(rush.filter((e) => e === 'session_full')).toHaveLength(8);
+    expect((await classReport(db, bank, session)).joined).toBe(MAX_PLAYERS);
+  });
+
+  it('同一份考卷、同一个学生的答卷同时交几次：只收一次', async () => {
+    const exam = (await (await post('/api/quiz/exams', { audience: 'resident', name: '钱九' })).json()) as { token: string };
+    const examStatuses = await Promise.all(Array.from({ length: 5 }, () => post('/api/quiz/exams/submit', { token: exam.token, answers: [] })).map(async (r) => (await r).status));
+    expect(examStatuses.sort()).toEqual([200, 404, 404, 404, 404]);
+    const created = (await (await post('/api/quiz/class', { school: '商河县实验中学', className: '初一（2）班', audience: 'junior', count: 5, timeLimitMinutes: null })).json()) as { joinCode: string; teacherKey: string };
+    const pupil = (await (await post('/api/quiz/class/join', { code: created.joinCode, nickname: '快手同学' })).json()) as { token: string };
+    const classStatuses = await Promise.all(Array.from({ length: 5 }, () => post('/api/quiz/class/submit', { token: pupil.token, answers: [[0]] })).map(async (r) => (await r).status));
+    expect(classStatuses.sort()).toEqual([200, 409, 409, 409, 409]);
+    const report = (await (await post('/api/quiz/class/teacher', { key: created.teacherKey })).json()) as Awaited<ReturnType<typeof classReport>>;
+    expect(report).toMatchObject({ joined: 1, finished: 1 });
+    expect(report.players[0]!.answers.filter((m) => m !== null)).toHaveLength(5);
   });
 
   it('猜加入码会被限流', async () => {

@@ -152,16 +152,18 @@ export async function submitPlayer(db: Db, bank: QuestionBank, token: string, an
   }
   const score = scoreAnswers(drawOf(session, bank), answers);
   await db.transaction(async (tx) => {
-    // One statement for all answers: a whole school handing in at once is many of these.
-    if (score.results.length) {
-      await tx.insert(quizClassAnswers).values(score.results.map((r) => ({ playerId: player.id, questionIndex: r.n, choice: JSON.stringify(r.chosen), correct: r.correct })));
-    }
+    // The player row first: of two submits at the same moment the second waits on this row and then
+    // finds it finished (on PostgreSQL after a serialisation retry), before it writes any answer.
     const done = await tx
       .update(quizClassPlayers)
       .set({ finishedAt: now.toISOString(), correct: score.correct })
       .where(and(eq(quizClassPlayers.id, player.id), isNull(quizClassPlayers.finishedAt)))
       .returning({ id: quizClassPlayers.id });
     if (done.length !== 1) throw new UserError(409, 'already_submitted', '你已经交过卷了，不能重复提交。');
+    // One statement for all answers: a whole school handing in at once is many of these.
+    if (score.results.length) {
+      await tx.insert(quizClassAnswers).values(score.results.map((r) => ({ playerId: player.id, questionIndex: r.n, choice: JSON.stringify(r.chosen), correct: r.correct })));
+    }
   });
   return score;
 }
