@@ -226,6 +226,23 @@ describe('notifier', () => {
     expect((await call(t, admin, 'POST', `/api/admin/notifications/deliveries/${d.id}/retry`, {})).status).toBe(404);
   });
 
+  it('two notifiers at the same moment (two server processes) announce and send each thing once', async () => {
+    const t = await makeApp({ fastReceipts: true });
+    const intake = await staffOf(t, 'pin', 'intake');
+    await savePrefs(t.db, intake.id, { email: 'p@example.gov.cn', mode: 'instant' });
+    await saveWebhook(t.db, { scope: 'intake', kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', secret: null, mode: 'instant' });
+    const r = recorder();
+    await runNotifierOnce(t.db, config, r.t);
+    await fileReportAs(t);
+    await fileReportAs(t);
+    const rounds = await Promise.all([runNotifierOnce(t.db, config, r.t), runNotifierOnce(t.db, config, r.t), runNotifierOnce(t.db, config, r.t)]);
+    expect(rounds.reduce((n, x) => n + x.events, 0)).toBe(2);
+    expect(rounds.reduce((n, x) => n + x.sent, 0)).toBe(2);
+    expect(r.sent.map((s) => s.to).sort()).toEqual(['hook:intake', 'p@example.gov.cn']);
+    expect(r.sent.every((s) => s.m.text.includes('新收到的案件：2 件'))).toBe(true);
+    expect(await rows(t.db, sql`select id from notify_events`)).toHaveLength(2);
+  });
+
   it('a deactivated account gets nothing more', async () => {
     const t = await makeApp({ fastReceipts: true });
     const a = await staffOf(t, 'xin', 'intake');

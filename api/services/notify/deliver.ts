@@ -109,6 +109,12 @@ export async function composeMessage(db: Db, config: NotifyConfig, deliveryId: n
   return { subject, text: lines.join('\n') };
 }
 
+/**
+ * While one notifier sends a delivery, it is not due for anyone else for this long (several server
+ * processes each run a notifier). Only a process that dies mid-send leaves a delivery waiting this long.
+ */
+export const SEND_LEASE_MS = 10 * 60 * 1000;
+
 /** Sends every delivery that is due; never throws (failures are recorded for the administrator). */
 export async function sendDue(db: Db, config: NotifyConfig, transports: Transports, now: Date = new Date()): Promise<{ sent: number; failed: number }> {
   const due = await db
@@ -120,6 +126,13 @@ export async function sendDue(db: Db, config: NotifyConfig, transports: Transpor
   let sent = 0;
   let failed = 0;
   for (const d of due) {
+    // Claim it: of two notifiers that read the same due delivery, only one sends it.
+    const claimed = await db
+      .update(notifyDeliveries)
+      .set({ nextAttemptAt: new Date(now.getTime() + SEND_LEASE_MS).toISOString() })
+      .where(and(eq(notifyDeliveries.id, d.id), eq(notifyDeliveries.status, 'pending'), eq(notifyDeliveries.nextAttemptAt, d.nextAttemptAt)))
+      .returning({ id: notifyDeliveries.id });
+    if (!claimed.length) continue;
     const message = await composeMessage(db, config, d.id, d.digest, now);
     try {
       if (d.channel === 'email') {
