@@ -96,6 +96,10 @@ export async function appendAuditIn(db: Db, input: AuditInput, at: Date = now())
   const detail = JSON.stringify(sortKeys(input.detail ?? {}));
   const entry = { id: prev.id + 1, at: at.toISOString(), actor: input.actor, action: input.action, reportId: input.reportId ?? null, detail, prevHash: prev.hash };
   const hash = sha256Hex(canonical(entry));
+  // Look the new id up first (the answer is not needed): should another process have appended it since
+  // this transaction's snapshot, PostgreSQL then reports the insert as a serialisation failure, which is
+  // retried, instead of a duplicate key. serialize() first in the transaction keeps this from happening.
+  await db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.id, entry.id)).limit(1);
   await db.insert(auditLog).values({ ...entry, hash });
   const value = JSON.stringify({ id: entry.id, hash });
   await db.insert(appMeta).values({ key: HEAD_KEY, value, updatedAt: entry.at }).onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: entry.at } });
