@@ -1,8 +1,10 @@
-// After `astro build`: record inline-script hashes for the CSP, precompress text assets, stamp the build.
+// After `astro build`: record inline-script hashes for the CSP (for the server, and as an nginx map for
+// nginx serving dist/ itself in a province-scale deployment), precompress text assets, stamp the build.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { contentSecurityPolicy } from '../api/middleware/security-headers.ts';
 import { writeSearchIndex } from './search-index.ts';
 import { writeSitemap } from './sitemap.ts';
 
@@ -47,6 +49,50 @@ export function stripIslandStyles(htmlText: string): string {
   return htmlText.split(ISLAND_STYLE_TAG).join('');
 }
 
+/** File name (in dist/) of the nginx map with each page's Content-Security-Policy (docs/deploy.md). */
+export const NGINX_CSP_MAP = '.nginx-csp.map';
+
+/** A string as an nginx configuration token in double quotes (map keys are literal; a policy has no `$`). */
+function nginxQuoted(s: string): string {
+  return `"${s.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`;
+}
+
+/**
+ * nginx `map $uri $shanghe_csp {…}`: the same Content-Security-Policy the server sends for each built
+ * page (its inline-script hashes), the hash-free policy for everything else. Included by the
+ * province-scale nginx configuration in docs/deploy.md, where nginx serves dist/ without the server.
+ */
+export function nginxCspMap(hashes: Record<string, readonly string[]>): string {
+  // nginx matches map strings ignoring case: paths that differ only in case share one entry with
+  // both pages' hashes (an unmerged duplicate would make nginx refuse the file).
+  const merged = new Map<string, Set<string>>();
+  for (const [path, list] of Object.entries(hashes)) {
+    const key = path.toLowerCase();
+    const set = merged.get(key) ?? new Set<string>();
+    for (const h of list) set.add(h);
+    merged.set(key, set);
+  }
+  const paths = [...merged.keys()].sort();
+  const longest = Math.max(0, ...paths.map((p) => Buffer.byteLength(p)));
+  // nginx refuses to start when the map's hash table does not fit; size it for this build.
+  let bucket = 64;
+  while (bucket < longest + 32) bucket *= 2;
+  let max = 2048;
+  while (max < paths.length * 4) max *= 2;
+  const lines = [
+    '# Written by `npm run build` (scripts/postbuild.ts) from dist/.csp-hashes.json; do not edit.',
+    '# Each page\'s Content-Security-Policy with the hashes of its inline scripts, as the server sends it.',
+    `map_hash_bucket_size ${bucket};`,
+    `map_hash_max_size ${max};`,
+    'map $uri $shanghe_csp {',
+    `    default ${nginxQuoted(contentSecurityPolicy())};`,
+    ...paths.map((p) => `    ${nginxQuoted(p)} ${nginxQuoted(contentSecurityPolicy([...merged.get(p)!]))};`),
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
 if (import.meta.main) {
   const pages = writeSearchIndex(DIST, process.env.CONTENT_ROOT ?? 'content');
   console.log(`postbuild: 搜索索引收录 ${pages} 个页面`);
@@ -74,6 +120,7 @@ if (import.meta.main) {
   }
   // Error page is served for any unknown path: its hashes apply there too (looked up by file at serve time).
   writeFileSync(join(DIST, '.csp-hashes.json'), JSON.stringify(hashes));
+  writeFileSync(join(DIST, NGINX_CSP_MAP), nginxCspMap(hashes));
   writeFileSync(join(DIST, '.build-stamp'), new Date().toISOString());
   console.log(`postbuild: ${Object.keys(hashes).length} 个页面含内联脚本，已预压缩 ${compressed} 个文件`);
 }
