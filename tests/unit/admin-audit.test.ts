@@ -1,8 +1,11 @@
 /** The audit chain: intact after real use; any edit, deletion (middle or end) or insertion is found, also by `npm run audit:verify`. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { exec, row as rowOf } from '../../api/db/client.ts';
+import { closeDb, dbFile, dbKind, exec, openDb, row as rowOf } from '../../api/db/client.ts';
 import { appendAudit, verifyAuditChain } from '../../api/services/admin/audit.ts';
 import { call, fileReportAs, makeApp, staffOf } from './admin-fixtures.ts';
 import { scriptNode } from './report-fixtures.ts';
@@ -66,6 +69,30 @@ describe('audit chain', () => {
     expect(r.problems.at(-1)!.problem).toMatch(/末尾/);
     expect(cli(u.dataDir).status).toBe(1);
   });
+
+  it('two API processes appending at the same moment leave one valid chain, and every append succeeds', async (ctx) => {
+    // Two pools on one PostgreSQL database stand for two API processes. SQLite runs as one process only
+    // (its single connection serialises every write), which the tests above cover.
+    const dir = mkdtempSync(join(tmpdir(), 'audit-two-'));
+    const one = await openDb(dbFile(dir));
+    if (dbKind(one) !== 'postgres') {
+      await closeDb(one);
+      ctx.skip('只在 PostgreSQL 上有两个进程（SQLite 只有一个进程）');
+    }
+    const two = await openDb(dbFile(dir));
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 120 }, (_, i) => appendAudit(i % 2 ? one : two, { actor: `process-${i % 2}`, action: 'export.csv', detail: { rows: i } })));
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as { cause?: unknown }).cause ?? r.reason)] : []));
+      expect(failed.slice(0, 3), `${failed.length} 次追加失败`).toEqual([]);
+      const chain = await verifyAuditChain(two);
+      expect(chain).toMatchObject({ ok: true, count: 120, problems: [] });
+      const rows = Number((await rowOf<{ n: number }>(one, sql`select count(distinct detail) as n from audit_log`))!.n);
+      expect(rows).toBe(120);
+    } finally {
+      await closeDb(one);
+      await closeDb(two);
+    }
+  }, 60_000);
 
   it('is append-only through the back office: auditors browse it, nobody can write it', async () => {
     const t = await usedApp();
