@@ -78,7 +78,7 @@ const insertSession = db.prepare(
 );
 const sessionByCode = db.prepare('select * from quiz_class_sessions where join_code = ?');
 const countPlayers = db.prepare('select count(*) as n from quiz_class_players where session_id = ?');
-const insertPlayer = db.prepare('insert into quiz_class_players (session_id, token_hash, nickname, joined_at) values (?, ?, ?, ?) on conflict do nothing');
+const insertPlayer = db.prepare('insert into quiz_class_players (session_id, token_hash, nickname, joined_at) values (?, ?, ?, ?) on conflict do nothing returning id');
 const playerByToken = db.prepare(
   'select p.id as pid, p.finished_at, p.removed, s.* from quiz_class_players p join quiz_class_sessions s on s.id = p.session_id where p.token_hash = ?',
 );
@@ -87,7 +87,7 @@ const finishPlayer = db.prepare('update quiz_class_players set finished_at = ?, 
 
 const join_ = db.transaction((sessionId: number, tokenHash: string, nickname: string) => {
   if ((countPlayers.get(sessionId) as { n: number }).n >= 150) return 'full';
-  return insertPlayer.run(sessionId, tokenHash, nickname, new Date().toISOString()).changes === 1 ? 'ok' : 'taken';
+  return insertPlayer.get(sessionId, tokenHash, nickname, new Date().toISOString()) ? 'ok' : 'taken';
 });
 const submit_ = db.transaction((playerId: number, rows: { n: number; chosen: number[]; correct: boolean }[], correct: number) => {
   for (const r of rows) insertAnswer.run(playerId, r.n, JSON.stringify(r.chosen), r.correct ? 1 : 0);

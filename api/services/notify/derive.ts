@@ -105,10 +105,10 @@ export async function deriveEvents(db: Db, now: Date = new Date(), today: string
     let added = 0;
     const cursor = await readCursor(tx, today);
     // New cases: the intake office and supervisors.
-    const fresh = await rows<{ rowid: number; id: string }>(tx, sql`select rowid, id from reports where rowid > ${cursor.reportsRowid} order by rowid`);
+    const fresh = await rows<{ seq: number; id: string }>(tx, sql`select rowid as seq, id from reports where rowid > ${cursor.reportsRowid} order by rowid`);
     for (const r of fresh) {
       if (await addEvent(tx, `new:${r.id}`, 'new_case', r.id, { roles: ['intake', 'supervisor'], intakeHook: true }, at)) added++;
-      cursor.reportsRowid = Math.max(cursor.reportsRowid, Number(r.rowid));
+      cursor.reportsRowid = Math.max(cursor.reportsRowid, Number(r.seq));
     }
     // Assignments since notifications started (re-assignment to the same unit on the same day is one event).
     for (const a of await tx.select().from(caseAssignments).where(sql`${caseAssignments.assignedOn} >= ${cursor.startedOn}`)) {
