@@ -18,7 +18,6 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecoveryKey, publicKeyFromPrivate, totpCode } from '../../api/crypto/index.ts';
@@ -26,6 +25,7 @@ import { databaseKind } from '../../api/db/dialect.ts';
 import { DEFAULT_REPORT_LIMITS } from '../../api/middleware/rate-limit.ts';
 import { KEY_IDS } from '../../api/services/keys.ts';
 import { QuestionBank } from '../../api/services/quiz/bank.ts';
+import { findPgBin } from '../../scripts/pg-cluster.ts';
 import { NGINX_CSP_MAP, nginxCspMap } from '../../scripts/postbuild.ts';
 
 const ON_POSTGRES = databaseKind() === 'postgres';
@@ -179,15 +179,14 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     const r = spawnSync(process.execPath, [script, ...args], { env: { ...process.env, DATABASE_TEST_ISOLATE: '', DATABASE_URL: dbUrl, ...env }, encoding: 'utf8', timeout: 30_000 });
     return r;
   };
-  async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
-    const c = new pg.Client({ connectionString: dbUrl });
-    await c.connect();
-    try {
-      return (await c.query(text)).rows as T[];
-    } finally {
-      await c.end();
-    }
+  /** One statement through psql (the client that comes with the server; no database driver in tests). */
+  function psql(url: string, text: string): string {
+    const bin = findPgBin();
+    const r = spawnSync(bin ? join(bin, 'psql') : 'psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-c', text], { encoding: 'utf8', timeout: 20_000 });
+    if (r.status !== 0) throw new Error(`psql：${r.stderr || r.error}`);
+    return r.stdout.trim();
   }
+  const count = (text: string) => Number(psql(dbUrl, text));
 
   beforeAll(async () => {
     const which = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' });
@@ -196,13 +195,7 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
 
     // A database of this test's own on the server npm test started; both processes share it.
     dbName = `province_${randomBytes(6).toString('hex')}`;
-    const admin0 = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin0.connect();
-    try {
-      await admin0.query(`create database ${dbName}`);
-    } finally {
-      await admin0.end();
-    }
+    psql(process.env.DATABASE_URL!, `create database ${dbName}`);
     const u = new URL(process.env.DATABASE_URL!);
     u.pathname = `/${dbName}`;
     dbUrl = u.toString();
@@ -276,7 +269,7 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
 
     // The recovery key printed at start that opens the stored escrow key (the first test checks it was printed once).
     printedKeys = output.flatMap((o) => o.match(/[A-Z2-9]{4}(?:-[A-Z2-9]{4}){13}/g) ?? []);
-    const escrow = (await sql<{ public_key: Buffer }>(`select public_key from crypto_keys where id = '${KEY_IDS.escrow}'`))[0]!.public_key;
+    const escrow = Buffer.from(psql(dbUrl, `select encode(public_key, 'hex') from crypto_keys where id = '${KEY_IDS.escrow}'`), 'hex');
     recoveryKey = printedKeys.find((k) => publicKeyFromPrivate(decodeRecoveryKey(k)!).equals(escrow)) ?? '';
 
     // Which process nginx sends each client address to.
@@ -316,10 +309,11 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
       ),
     );
     if (dbName) {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
-      await c.end();
+      try {
+        psql(process.env.DATABASE_URL!, `drop database if exists ${dbName} with (force)`);
+      } catch (e) {
+        console.error(e);
+      }
     }
     for (const d of [prefix, dataA, dataB]) if (d) rmSync(d, { recursive: true, force: true });
   }, 20_000);
@@ -375,23 +369,24 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     expect(upstreamOf(opened)).toBe(upstreamB);
     expect(opened.json.description).toContain(CANARY);
     expect(opened.json.files).toHaveLength(1);
+    // The reporter follows the report from an address that nginx sends to process B.
+    const followed = await postJson(onB.at(-1)!, '/api/reports/lookup', { receipt });
+    expect(followed.status).toBe(200);
+    expect(upstreamOf(followed)).toBe(upstreamB);
+    expect(followed.text).toContain(CANARY);
     // The attachment written by process A is read by process B: it lives in the database, not in A's DATA_DIR.
     const preview = await staffCall(staffOnB(), intake, 'GET', `/api/admin/reports/${reportId}/files/${opened.json.files[0].id}?preview=1`);
     expect(preview.status, serverOutput()).toBe(200);
     expect(upstreamOf(preview)).toBe(upstreamB);
     expect(preview.headers['content-type']).toBe('image/jpeg');
     expect((await sharp(preview.body).metadata()).width).toBe(96);
-
-    // The reporter follows the report from an address that nginx sends to process B.
-    const followed = await postJson(onB.at(-1)!, '/api/reports/lookup', { receipt });
-    expect(followed.status).toBe(200);
-    expect(upstreamOf(followed)).toBe(upstreamB);
-    expect(followed.text).toContain(CANARY);
+    const localFiles = existsSync(join(dataA, 'files')) ? readdirSync(join(dataA, 'files'), { recursive: true }) : [];
+    expect(localFiles, 'PostgreSQL 模式下附件不写进 DATA_DIR').toEqual([]);
   }, 40_000);
 
   it('两个进程同时各追加 20 条审计记录：只有一条完好的哈希链，条数正好', async () => {
     expect(reportId, '上一步建好了案件').not.toBe('');
-    const before = Number((await sql<{ n: string }>('select count(*) as n from audit_log'))[0]!.n);
+    const before = count('select count(*) from audit_log');
     const notes = await Promise.all(
       Array.from({ length: 40 }, (_, i) => {
         const from = i % 2 ? staffOnB() : staffOnA();
@@ -402,13 +397,11 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     expect(notes.filter((n) => upstreamOf(n) === upstreamA)).toHaveLength(20);
     expect(notes.filter((n) => upstreamOf(n) === upstreamB)).toHaveLength(20);
 
-    const after = await sql<{ action: string; n: string }>("select action, count(*) as n from audit_log where action = 'note.added' group by action");
-    expect(Number(after[0]?.n)).toBe(40);
+    expect(count("select count(*) from audit_log where action = 'note.added'")).toBe(40);
     const total = before + 40;
-    expect(Number((await sql<{ n: string }>('select count(*) as n from audit_log'))[0]!.n)).toBe(total);
-    // No fork: every entry's prev_hash is the hash of exactly one other entry, and only one entry starts the chain.
-    const links = await sql<{ forks: string }>('select count(*) as forks from (select prev_hash from audit_log group by prev_hash having count(*) > 1) f');
-    expect(Number(links[0]!.forks)).toBe(0);
+    expect(count('select count(*) from audit_log')).toBe(total);
+    // No fork: no two entries continue the same predecessor.
+    expect(count('select count(*) from (select prev_hash from audit_log group by prev_hash having count(*) > 1) f')).toBe(0);
     const verified = cli('scripts/audit-verify.ts', [], { DATA_DIR: dataA });
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);
     expect(verified.stdout).toContain(`审计日志完好：共 ${total} 条记录`);
