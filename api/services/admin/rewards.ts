@@ -3,7 +3,7 @@ import { GRADE_NAMES, REWARD_RULE_SETS, ruleSet, type RewardCase, type RuleSet }
 import { now } from '../../clock.ts';
 import { UserError } from '../../errors.ts';
 import { eq } from 'drizzle-orm';
-import { first, type Db } from '../../db/client.ts';
+import { first, serialize, type Db } from '../../db/client.ts';
 import { caseNotes, reportMessages, reports, rewardDecisions } from '../../db/schema.ts';
 import { sealText } from '../reports/follow-up.ts';
 import { dayOf } from '../reports/shared.ts';
@@ -156,9 +156,14 @@ export async function recordRewardDecision(db: Db, session: StaffSession, report
   const sealedCorrection = correcting ? sealText(r.publicKey, `更正奖励决定（原为${r.rewardDecision === 'granted' ? `给予奖励 ${r.rewardAmountYuan ?? 0} 元` : '不予奖励'}）。更正原因：${correction}`) : null;
   const createdAt = now().toISOString();
   await db.transaction(async (tx) => {
-    // Re-checked inside the transaction: two supervisors deciding at once cannot both "decide first".
+    // Message ids are read in order by notifications (api/services/notify/derive.ts).
+    await serialize(tx, 'report_messages');
+    // Re-checked inside the transaction: two supervisors deciding (or correcting) at once cannot both
+    // build on the same earlier decision.
     const current = first(await tx.select({ d: reports.rewardDecision }).from(reports).where(eq(reports.id, reportId)).limit(1));
-    if (!!current?.d !== correcting) throw new UserError(409, 'already_decided', '奖励决定刚刚被别人修改过，请刷新页面后再操作。');
+    const again = first(await tx.select({ revision: rewardDecisions.revision }).from(rewardDecisions).where(eq(rewardDecisions.reportId, reportId)).limit(1));
+    if (!!current?.d !== correcting || (again?.revision ?? 0) !== (previous?.revision ?? 0))
+      throw new UserError(409, 'already_decided', '奖励决定刚刚被别人修改过，请刷新页面后再操作。');
     await tx.update(reports).set({ rewardDecision: input.decision, rewardAmountYuan: amountYuan, rewardDecidedOn: today, updatedOn: today }).where(eq(reports.id, reportId));
     const row = { ruleSet: input.ruleSet, basis, decidedBy: session.user.id, decidedOn: today, revision: (previous?.revision ?? 0) + 1 };
     if (previous) await tx.update(rewardDecisions).set(row).where(eq(rewardDecisions.reportId, reportId));

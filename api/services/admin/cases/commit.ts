@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import type { ReportStatusCode } from '../../../../config/reporting.ts';
 import { now } from '../../../clock.ts';
-import type { Db } from '../../../db/client.ts';
+import { serialize, type Db } from '../../../db/client.ts';
 import { caseNotes, caseTracking, reportEvents, reportMessages, reports } from '../../../db/schema.ts';
 import { UserError } from '../../../errors.ts';
 import { sealText } from '../../reports/follow-up.ts';
@@ -58,6 +58,8 @@ export async function commit(
   const createdAt = now().toISOString();
   const rowUpdate = status && status !== 'extended' ? { ...reportUpdate, status } : reportUpdate;
   await db.transaction(async (tx) => {
+    // Message ids are read in order by notifications (api/services/notify/derive.ts).
+    await serialize(tx, 'report_messages');
     const [msg] = await tx.insert(reportMessages).values({ reportId, author: 'department', sealedBody: sealedReporterText, createdOn: today, staffId: session.user.id }).returning({ id: reportMessages.id });
     if (status) await tx.insert(reportEvents).values({ reportId, status, actor: 'department', sealedNote: null, createdOn: today, staffId: session.user.id, messageId: msg!.id });
     await tx.update(reports).set({ ...rowUpdate, updatedOn: today }).where(eq(reports.id, reportId));
