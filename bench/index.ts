@@ -1,8 +1,9 @@
-// `npm run bench [name…]`: runs every benchmark, or only those named (guides, reports, quiz).
+// `npm run bench [name…]`: runs every benchmark, or only those named (guides, reports, quiz, province).
 const BENCHES: Record<string, () => Promise<{ default?: unknown } & Record<string, unknown>>> = {
   guides: () => import('./guides.ts'),
   reports: () => import('./reports.ts'),
   quiz: () => import('./quiz.ts'),
+  province: () => import('./province.ts'),
 };
 
 const wanted = process.argv.slice(2);
