@@ -346,14 +346,24 @@ async function openPostgres(url: string, poolMax: number): Promise<Db> {
     throw e instanceof DatabaseStartError ? e : startError(url, e);
   }
   const db = drizzleNodePg({ client: pool, schema: schema as never }) as unknown as Db;
-  const original = (db as unknown as { transaction: (fn: unknown, config: unknown) => Promise<unknown> }).transaction.bind(db);
   (db as { transaction: unknown }).transaction = async <T>(fn: (tx: Db) => Promise<T>) => {
+    // Named locks (serialize) this transaction needs and that were contended: taken on the session
+    // before BEGIN on the next attempt, so its snapshot starts after the previous holder committed.
+    const wanted = new Set<bigint>();
     for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      const held = [...wanted].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
       try {
-        return (await original(fn, { isolationLevel: 'serializable' })) as T;
+        for (const k of held) await client.query('select pg_advisory_lock($1::bigint)', [k.toString()]);
+        const own = drizzleNodePg({ client, schema: schema as never }) as unknown as { transaction: (fn: unknown, config: unknown) => Promise<unknown> };
+        return (await pgLocks.run({ held: new Set(held), wanted }, () => own.transaction(fn, { isolationLevel: 'serializable' }))) as T;
       } catch (e) {
+        if (e instanceof LockContended) continue; // now known: wait for it before BEGIN
         if (!RETRYABLE.has(pgCode(e) ?? '') || attempt >= MAX_TX_ATTEMPTS) throw e;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      } finally {
+        for (const k of held) await client.query('select pg_advisory_unlock($1::bigint)', [k.toString()]).catch(() => {});
+        client.release();
       }
     }
   };
@@ -471,8 +481,24 @@ export function first<T>(list: T[]): T | undefined {
 export async function serialize(tx: Db, name: string): Promise<void> {
   if (handleOf(tx).kind !== 'postgres') return;
   const key = createHash('sha256').update(name).digest().readBigInt64BE(0);
-  await (tx as unknown as { execute(q: SQL): Promise<unknown> }).execute(sqlTag`select pg_advisory_xact_lock(${key.toString()}::bigint)`);
+  const ctx = pgLocks.getStore();
+  if (ctx?.held.has(key)) return;
+  // The snapshot of a SERIALIZABLE transaction is taken at its first statement: waiting for the lock
+  // inside it would leave it reading what was there before the previous holder committed, and fail.
+  const got = await (tx as unknown as { execute(q: SQL): Promise<{ rows: { ok: boolean }[] }> }).execute(
+    sqlTag`select pg_try_advisory_xact_lock(${key.toString()}::bigint) as ok`,
+  );
+  if (got.rows[0]?.ok) return;
+  if (!ctx) {
+    await (tx as unknown as { execute(q: SQL): Promise<unknown> }).execute(sqlTag`select pg_advisory_xact_lock(${key.toString()}::bigint)`);
+    return;
+  }
+  ctx.wanted.add(key);
+  throw new LockContended();
 }
+
+class LockContended extends Error {}
+const pgLocks = new AsyncLocalStorage<{ held: Set<bigint>; wanted: Set<bigint> }>();
 
 
 /**
