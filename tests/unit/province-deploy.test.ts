@@ -256,11 +256,11 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     nginx = spawn(nginxBin!, ['-p', prefix, '-e', join(prefix, 'logs', 'startup.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
 
     const deadline = Date.now() + 30_000;
-    for (const port of [portA, portB]) {
+    for (const [i, port] of [portA, portB].entries()) {
       for (;;) {
         const up = await direct(port, '/api/health').then((r) => r.status === 200, () => false);
         if (up) break;
-        if (Date.now() > deadline) throw new Error(`API 进程没有就绪：\n${output.join('\n----\n')}`);
+        if (Date.now() > deadline || apps[i]!.exitCode !== null) throw new Error(`API 进程没有就绪：\n${output.join('\n----\n')}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }
@@ -517,6 +517,43 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
       expect(r.headers['x-content-type-options'], hidden).toBe('nosniff');
     }
   }, 30_000);
+
+  it('DATABASE_POOL_MAX：1 和 200 照常工作（1 个连接也能受理举报），0、201 和非整数时服务不启动并说明原因', async () => {
+    const env = (pool: string, port: number, dataDir: string) => ({ ...process.env, DATABASE_URL: dbUrl, DATABASE_TEST_ISOLATE: '', DATABASE_POOL_MAX: pool, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: staticRoot });
+    for (const bad of ['0', '201', '2.5']) {
+      const r = spawnSync(process.execPath, ['api/server.ts'], { env: env(bad, await freePort(), mkdtempSync(join(tmpdir(), 'province-pool-'))), encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, bad).toBe(1);
+      expect(r.stderr, bad).toContain('DATABASE_POOL_MAX 必须是 1～200 的整数');
+    }
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ category: 'general_hazard', sector: 'other', township: 'xushang', place: '连接池测试地点', description: '只有一个数据库连接时提交的测试举报。' })) form.set(k, v);
+    const encoded = new Response(form);
+    const upload = Buffer.from(await encoded.arrayBuffer());
+    for (const good of ['1', '200']) {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['api/server.ts'], { env: env(good, port, mkdtempSync(join(tmpdir(), 'province-pool-'))), stdio: ['ignore', 'pipe', 'pipe'] });
+      let said = '';
+      child.stdout!.on('data', (d) => (said += d));
+      child.stderr!.on('data', (d) => (said += d));
+      apps.push(child);
+      const deadline = Date.now() + 15_000;
+      while (!(await direct(port, '/api/health').then((r) => r.status === 200, () => false))) {
+        expect(Date.now() < deadline && child.exitCode === null, `DATABASE_POOL_MAX=${good} 的服务没有启动：\n${said}`).toBe(true);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      const filed = await new Promise<Answer>((done, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: '/api/reports', agent: false, headers: { host: HOST, accept: 'application/json', 'content-type': encoded.headers.get('content-type')!, 'content-length': String(upload.length) } },
+          (res) => collect(res, done),
+        );
+        req.on('error', reject);
+        req.end(upload);
+      });
+      expect(filed.status, `DATABASE_POOL_MAX=${good}：${filed.text}`).toBe(201);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 45_000);
 
   it('nginx 的日志里没有任何举报请求，也没有任何客户端地址；没有写临时文件', async () => {
     await send(onA.at(-2)!, 'GET', '/report/');
