@@ -407,6 +407,34 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     expect(verified.stdout).toContain(`审计日志完好：共 ${total} 条记录`);
   }, 30_000);
 
+  it('备份和恢复（docs/deploy.md）：pg_dump -Fc 再 pg_restore 到新数据库，举报、附件分块和审计链都在，审计链照样校验通过', () => {
+    expect(reportId, '前面的步骤建好了案件').not.toBe('');
+    const bin = findPgBin();
+    const tool = (name: string) => (bin ? join(bin, name) : name);
+    const dump = join(prefix, 'backup.dump');
+    const dumped = spawnSync(tool('pg_dump'), ['-Fc', '-d', dbUrl, '-f', dump], { encoding: 'utf8', timeout: 30_000 });
+    expect(dumped.status, dumped.stderr).toBe(0);
+    const restoredName = `${dbName}_restored`;
+    psql(process.env.DATABASE_URL!, `create database ${restoredName}`);
+    const restoredUrl = new URL(dbUrl);
+    restoredUrl.pathname = `/${restoredName}`;
+    try {
+      const restored = spawnSync(tool('pg_restore'), ['--no-owner', '-d', restoredUrl.toString(), dump], { encoding: 'utf8', timeout: 30_000 });
+      expect(restored.status, restored.stderr).toBe(0);
+      for (const table of ['reports', 'report_files', 'blob_chunks', 'case_notes', 'audit_log', 'staff_users', 'crypto_keys']) {
+        const n = count(`select count(*) from ${table}`);
+        expect(Number(psql(restoredUrl.toString(), `select count(*) from ${table}`)), table).toBe(n);
+      }
+      // Attachments live in the database on PostgreSQL, so the dump has them.
+      expect(Number(psql(restoredUrl.toString(), 'select count(*) from blob_chunks')), '附件在 blob_chunks 里').toBeGreaterThan(0);
+      const verified = spawnSync(process.execPath, ['scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_TEST_ISOLATE: '', DATABASE_URL: restoredUrl.toString(), DATA_DIR: dataB }, encoding: 'utf8', timeout: 30_000 });
+      expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+      expect(verified.stdout).toContain(`审计日志完好：共 ${count('select count(*) from audit_log')} 条记录`);
+    } finally {
+      psql(process.env.DATABASE_URL!, `drop database if exists ${restoredName} with (force)`);
+    }
+  }, 40_000);
+
   it('班级测验：老师在 A 上建班，学生一半在 A、一半在 B 上加入交卷，老师在 B 上看到全部成绩', async () => {
     const bank = QuestionBank.load();
     const teacherFrom = onA.at(-1)!;
