@@ -16,7 +16,7 @@ import type { NotifyConfig } from './services/notify/config.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes, UPLOAD_BODY_LIMIT, UPLOAD_PATHS } from './routes/reports.ts';
-import { fileBlobStore } from './services/blob-store.ts';
+import { blobStoreFor } from './services/blob-store.ts';
 import { ensureInstanceKeys } from './services/keys.ts';
 import { quizRoutes, type QuizOptions } from './routes/quiz.ts';
 import { loadScriptHashes, resolveStaticFile, sendFile } from './static.ts';
@@ -106,11 +106,13 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   app.route('/', quizRoutes({ db: deps.db, shell, quiz: { ...deps.quiz, limiter: deps.quiz?.limiter ?? limiter } }));
 
   const keys = await ensureInstanceKeys(deps.db, deps.reporting?.onRecoveryKey);
+  // Attachment bytes: files beside SQLite, the database itself on PostgreSQL (issue 16).
+  const store = blobStoreFor(deps.db, deps.dataDir);
   app.route(
     '/',
     reportRoutes({
       db: deps.db,
-      store: fileBlobStore(deps.dataDir),
+      store,
       keys,
       shell,
       limiter,
@@ -120,7 +122,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   );
 
   // Back office and public figures (issue 7).
-  app.route('/', adminRoutes({ db: deps.db, store: fileBlobStore(deps.dataDir), keys, shell, siteDir: deps.siteDir, notify: deps.notify ?? null }).app);
+  app.route('/', adminRoutes({ db: deps.db, store, keys, shell, siteDir: deps.siteDir, notify: deps.notify ?? null }).app);
   app.route('/', dataRoutes(deps.db, shell));
   app.route('/', searchRoutes(deps.siteDir, shell));
 

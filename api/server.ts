@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { closeDb, DatabaseStartError, dbFile, openDb, type Db } from './db/client.ts';
 import { ConfigError, parseEnv } from './env.ts';
-import { fileBlobStore } from './services/blob-store.ts';
+import { blobStoreFor } from './services/blob-store.ts';
 import { revokeKeysOutsideRoles } from './services/admin/grants.ts';
 import { videoRemuxAvailable } from './services/reports/video-metadata.ts';
 import { purgeExpired } from './services/admin/retention.ts';
@@ -61,7 +61,7 @@ export async function startServer() {
     quiz: { bank, retentionDays: config.quizRetentionDays, attemptsPerDay: config.quizExamAttemptsPerDay, siteUrl: config.siteUrl },
   });
   // Blobs without a row come from requests cut off before commit; none of them was acknowledged.
-  const swept = await sweepOrphanBlobs(db, fileBlobStore(config.dataDir));
+  const swept = await sweepOrphanBlobs(db, blobStoreFor(db, config.dataDir));
   if (swept) console.log(`已清理 ${swept} 个未完成提交留下的临时附件文件。`);
   if (!videoRemuxAvailable()) console.warn('警告：没有找到 ffmpeg（或 /dev/shm），视频附件将原样保存，拍摄位置等信息不会被清除；举报人的回执会如实提示。请安装：apt-get install --no-install-recommends ffmpeg');
   // Two-person rule (issue 10 item 6): keys a role does not need (administrators' old intake and
@@ -70,7 +70,7 @@ export async function startServer() {
   if (revoked) console.log(`已收回 ${revoked} 把角色不需要的密钥（系统管理员不再持有能打开举报的密钥），已记入审计日志。`);
   // Retention (issue 7): purge attachments and identities of long-closed cases now and once a day.
   const runRetention = async () => {
-    const purged = await purgeExpired(db, fileBlobStore(config.dataDir), 'system');
+    const purged = await purgeExpired(db, blobStoreFor(db, config.dataDir), 'system');
     if (purged.cases) console.log(`保存期限到期：已清除 ${purged.cases} 件案件的 ${purged.files} 个附件和 ${purged.identities} 份身份信息。`);
   };
   await runRetention();

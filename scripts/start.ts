@@ -30,4 +30,4 @@ if (siteIsStale()) {
   }
 }
 const { startServer } = await import('../api/server.ts');
-startServer();
+await startServer();

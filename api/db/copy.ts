@@ -112,7 +112,7 @@ export async function copySqliteToPostgres(dataDir: string, url: string, log: (s
       // Attachments: every blob a row names, as chunks.
       const names = (await source.select({ b: sqliteSchema.reportFiles.blobName }).from(sqliteSchema.reportFiles)).map((r) => r.b);
       for (const blobName of names) {
-        const data = store.read(blobName);
+        const data = await store.read(blobName);
         for (let seq = 0, off = 0; off < data.length || seq === 0; seq++, off += BLOB_CHUNK_BYTES)
           await tx.insert(pgSchema.blobChunks as never).values({ name: blobName, seq, data: data.subarray(off, off + BLOB_CHUNK_BYTES) } as never);
         result.blobs++;

@@ -42,7 +42,7 @@ describe('retention purge', () => {
     expect(result).toEqual({ cases: 3, files: 3, identities: 3 });
     const after = await blobs();
     expect(after).toHaveLength(1);
-    for (const b of before.filter((x) => !after.includes(x))) expect(existsSync(join(t.deps.store.dir, b))).toBe(false);
+    for (const b of before.filter((x) => !after.includes(x))) expect(await t.deps.store.has(b)).toBe(false);
     const ids = await rows<{ report_id: string }>(t.db, sql`select report_id from report_identities`);
     expect(ids.map((r) => r.report_id)).toEqual([open.reportId]);
     expect(Number((await row<{ n: number }>(t.db, sql`select count(*) as n from audit_log where action = 'retention.purged'`))!.n)).toBe(3);

@@ -178,7 +178,7 @@ describe('附件的大小、类型和存下的格式', () => {
     const t = await makeApp({ fastReceipts: true });
     const filed = await fileReport(t.deps, INPUT, Array.from({ length: ATTACHMENT_LIMITS.maxFiles }, (_, i) => pdf(`${i}.pdf`)));
     expect(filed.attachments.map((a) => a.name)).toEqual(Array.from({ length: ATTACHMENT_LIMITS.maxFiles }, (_, i) => `附件${i + 1}.pdf`));
-    expect(t.deps.store.list()).toHaveLength(ATTACHMENT_LIMITS.maxFiles);
+    expect(await t.deps.store.list()).toHaveLength(ATTACHMENT_LIMITS.maxFiles);
   });
 });
 

@@ -54,11 +54,11 @@ describe('补充留言失败时不留下附件', () => {
   it('留言写入失败：刚存的附件被删掉，之前的附件还在', async () => {
     const t = await makeApp({ fastReceipts: true });
     const { receipt } = await fileReport(t.deps, INPUT, [pdf()]);
-    const before = t.deps.store.list();
+    const before = await t.deps.store.list();
     expect(before).toHaveLength(1);
     await refuseInserts(t.db, 'report_messages');
     expect(errorText(await rejection(addReporterMessage(t.deps, receipt, '补充', [pdf(), pdf()])))).toContain('refused');
-    expect(t.deps.store.list()).toEqual(before);
+    expect(await t.deps.store.list()).toEqual(before);
     expect(await countRows(t.db, 'report_files')).toBe(1);
   });
 });

@@ -145,9 +145,9 @@ describe('日期、暂存和清理', () => {
         return t.deps.store.write(name, pieces);
       },
       syncDir: async () => void calls.push('syncDir'),
-      remove: (name: string) => {
+      remove: async (name: string) => {
         calls.push(`remove ${name}`);
-        t.deps.store.remove(name);
+        await t.deps.store.remove(name);
       },
     };
     const pub = t.deps.keys.intakePublicKey;
@@ -155,7 +155,7 @@ describe('日期、暂存和清理', () => {
     await expect(stageFiles(store, pub, cleaned)).rejects.toThrow('disk full');
     const [w1, w2] = calls.filter((c) => c.startsWith('write')).map((c) => c.slice(6));
     expect(calls).toEqual([`write ${w1}`, `write ${w2}`, `remove ${w1}`, `remove ${w2}`]);
-    expect(t.deps.store.list()).toEqual([]);
+    expect(await t.deps.store.list()).toEqual([]);
     calls.length = 0;
     expect(await stageFiles(store, pub, [])).toEqual([]);
     expect(calls).toEqual([]);
@@ -164,16 +164,16 @@ describe('日期、暂存和清理', () => {
     const meta = openJson<{ key: string; name: string; size: number }>((await unlockWithRecoveryKey(t.db, t.recoveryKey)).intakePrivateKey, staged[0]!.sealedMeta);
     expect(meta).toMatchObject({ name: '附件1.pdf', size: cleaned[0]!.data.length });
     expect(Buffer.from(meta.key, 'base64')).toHaveLength(32);
-    discardStaged({ ...t.deps.store, remove: () => { throw new Error('gone'); } }, staged);
-    discardStaged(t.deps.store, staged);
-    expect(t.deps.store.list()).toEqual([]);
+    await discardStaged({ ...t.deps.store, remove: async () => { throw new Error('gone'); } }, staged);
+    await discardStaged(t.deps.store, staged);
+    expect(await t.deps.store.list()).toEqual([]);
   });
 
   it('提交的事务失败时，已写的附件被删掉，什么都不留下', async () => {
     const t = await makeApp({ fastReceipts: true });
     await refuseInserts(t.db, 'report_events');
     expect(errorText(await rejection(fileReport(t.deps, INPUT, [file(Buffer.from('%PDF-1.4\n%%EOF'), 'a.pdf')])))).toContain('refused');
-    expect(t.deps.store.list()).toEqual([]);
+    expect(await t.deps.store.list()).toEqual([]);
     expect(await countRows(t.db, 'reports')).toBe(0);
     await expect(fileReport(t.deps, INPUT, Array.from({ length: ATTACHMENT_LIMITS.maxFiles + 1 }, () => file('x', 'x.pdf')))).rejects.toThrow('too many files');
   });
@@ -252,7 +252,7 @@ describe('受理和举报人这一侧', () => {
     expect(await countRows(t.db, 'report_files')).toBe(30);
     await expect(addReporterMessage(t.deps, receipt, '再来一个', [pdf()])).rejects.toThrow();
     expect(await countRows(t.db, 'report_files')).toBe(30);
-    expect(t.deps.store.list()).toHaveLength(30);
+    expect(await t.deps.store.list()).toHaveLength(30);
     // A department message whose sealed body does not open: the view refuses rather than show it.
     for (const r of await t.db.select({ id: reports.id }).from(reports)) {
       await t.db.insert(reportMessages).values({ reportId: r.id, author: 'department', sealedBody: Buffer.alloc(0), createdOn: '2026-01-02' });

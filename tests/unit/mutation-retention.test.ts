@@ -58,8 +58,8 @@ describe('到期清除的边界', () => {
 
     const result = await purgeExpired(t.db, t.deps.store, 'actor-7', TODAY);
     expect(result).toEqual({ cases: 2, files: 3, identities: 1 });
-    for (const b of purgedBlobs) expect(existsSync(join(t.deps.store.dir, b)), b).toBe(false);
-    for (const b of keptBlobs) expect(existsSync(join(t.deps.store.dir, b)), b).toBe(true);
+    for (const b of purgedBlobs) expect(await t.deps.store.has(b), b).toBe(false);
+    for (const b of keptBlobs) expect(await t.deps.store.has(b), b).toBe(true);
     const count = async (table: string, id: string) => Number((await row<{ n: number }>(t.db, sql`select count(*) as n from ${sql.identifier(table)} where report_id = ${id}`))!.n);
     expect(await count('report_files', ids.atCutoff)).toBe(0);
     expect(await count('report_files', ids.refusedNoClosureDate)).toBe(0);

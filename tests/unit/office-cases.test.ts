@@ -388,11 +388,10 @@ describe('office conventions', () => {
     expect(bytes.includes(Buffer.from('Exif'))).toBe(false);
     // Encrypted on disk: the blob does not contain the JPEG bytes.
     const blobName = (await dbRow<{ blob_name: string }>(t.db, sql`select blob_name from report_files where id = ${doc.id}`))!.blob_name;
-    const { readFileSync, readdirSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const dir = join(t.dataDir, 'files');
-    const found = readdirSync(dir, { recursive: true }).map(String).find((p) => p.endsWith(blobName))!;
-    expect(readFileSync(join(dir, found)).includes(bytes.subarray(0, 64))).toBe(false);
+    const { blobStoreFor } = await import('../../api/services/blob-store.ts');
+    const sealed = await blobStoreFor(t.db, t.dataDir).read(blobName);
+    expect(sealed.length).toBeGreaterThan(64);
+    expect(sealed.includes(bytes.subarray(0, 64))).toBe(false);
     const reporter = await lookup(t, receipt);
     expect(JSON.stringify(reporter)).not.toContain('整改后照片');
     expect(await auditActions(t, reportId)).toContain('file.uploaded');

@@ -307,7 +307,10 @@ describe('拿到 DATA_DIR 也看不到内容', () => {
     await submit(t.app, reportForm({ description: secretText, place: '秘密地点PLACE-CANARY', identity_mode: 'real_name', identity_name: '赵六NAME', identity_phone: '13912345678' }, [fileOf(photo, 'IMG.jpg')]));
     const cells = await storedCells(t.db); // checkpoints the SQLite WAL into app.db first
     const files = [...(dbKind(t.db) === 'sqlite' ? [join(t.dataDir, 'app.db')] : []), ...readdirSync(join(t.dataDir, 'files')).map((f) => join(t.dataDir, 'files', f))];
-    const stored: [string, Buffer][] = [...files.map((f): [string, Buffer] => [f, readFileSync(f)]), ...cells.map((c, i): [string, Buffer] => [`database value ${i}`, c])];
+    // The sealed attachments wherever the installation keeps them (files, or blob_chunks on PostgreSQL).
+    const blobs = await Promise.all((await t.deps.store.list()).map(async (b): Promise<[string, Buffer]> => [`blob ${b}`, await t.deps.store.read(b)]));
+    expect(blobs.length).toBe(1);
+    const stored: [string, Buffer][] = [...files.map((f): [string, Buffer] => [f, readFileSync(f)]), ...blobs, ...cells.map((c, i): [string, Buffer] => [`database value ${i}`, c])];
     expect(cells.length).toBeGreaterThan(10);
     for (const [where, bytes] of stored) {
       for (const needle of [secretText, 'SECRET-TEXT-5521', 'PLACE-CANARY', '赵六NAME', '13912345678', 'SERIAL-CANARY-4711', 'CanaryMake', 'IMG.jpg']) {

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { closeDb, dbFile, dbKind, openDb, row, rows, sqliteConnection } from '../../api/db/client.ts';
-import { countRows, fileOf, jpegWithExif, makeApp, reportForm, submit, type TestApp } from './report-fixtures.ts';
+import { databaseKind } from '../../api/db/dialect.ts';
+import { countRows, errorText, fileOf, jpegWithExif, makeApp, refuseInserts, rejection, reportForm, submit, type TestApp } from './report-fixtures.ts';
+
+/** Attachments are files beside SQLite, rows of blob_chunks on PostgreSQL (api/services/blob-store.ts). */
+const ON_FILES = databaseKind() === 'sqlite';
 
 interface SyncCall {
   path: string;
@@ -55,7 +59,7 @@ describe('持久性：fsync 和 synchronous=FULL', () => {
     }
   });
 
-  it('提交举报：每个附件文件和目录都在确认举报的事务提交之前 fsync', async () => {
+  it.skipIf(!ON_FILES)('提交举报：每个附件文件和目录都在确认举报的事务提交之前 fsync', async () => {
     const t = await makeApp({ fastReceipts: true });
     const calls = await spyOnFsync(t);
     const photo = await jpegWithExif();
@@ -72,7 +76,7 @@ describe('持久性：fsync 和 synchronous=FULL', () => {
     expect(synced.lastIndexOf(join(t.dataDir, 'files'))).toBeGreaterThan(Math.max(...blobs.map((b) => synced.indexOf(b))));
   });
 
-  it('举报人补充留言的附件同样先 fsync 后提交', async () => {
+  it.skipIf(!ON_FILES)('举报人补充留言的附件同样先 fsync 后提交', async () => {
     const t = await makeApp({ fastReceipts: true });
     const { body } = await submit(t.app, reportForm());
     const calls = await spyOnFsync(t);
@@ -87,5 +91,25 @@ describe('持久性：fsync 和 synchronous=FULL', () => {
     expect(synced).toContain(join(t.dataDir, 'files', blob));
     expect(synced).toContain(join(t.dataDir, 'files'));
     for (const c of calls) expect(c.files, `fsync ${c.path} 时附件记录已经提交`).toBe(0);
+  });
+
+  it.skipIf(ON_FILES)('PostgreSQL：附件的密文和确认它的举报在同一个事务里提交，事务失败则一点不留', async () => {
+    const t = await makeApp({ fastReceipts: true });
+    const photo = await jpegWithExif();
+    const { res, body } = await submit(t.app, reportForm({}, [fileOf(photo, 'a.jpg'), fileOf(photo, 'b.jpg')]));
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    const named = (await rows<{ b: string }>(t.db, sql`select blob_name as b from report_files`)).map((r) => r.b).sort();
+    expect(named).toHaveLength(2);
+    expect(await t.deps.store.list()).toEqual(named);
+    for (const b of named) expect((await t.deps.store.read(b)).length).toBeGreaterThan(photo.length / 4);
+    // A transaction that fails after the chunks were inserted leaves neither report nor chunk.
+    await refuseInserts(t.db, 'report_events');
+    const { fileReport } = await import('../../api/services/reports/intake.ts');
+    const input = { category: 'major_hazard', sector: 'hazardous_chemicals', township: 'kaifaqu', place: '某地', description: '测试事务回滚的附件', observedAt: null, identity: null };
+    const refused = await rejection(fileReport(t.deps, input as never, [fileOf(photo, 'c.jpg')]));
+    expect(errorText(refused)).toContain('refused');
+    expect(await countRows(t.db, 'reports')).toBe(1);
+    expect(await t.deps.store.list()).toEqual(named);
+    expect(await countRows(t.db, 'blob_chunks')).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { createApp, type AppDeps, type BuiltApp } from '../../api/app.ts';
 import { sql } from 'drizzle-orm';
 import { dbFile, dbKind, exec, openDb, row, rows, sqliteConnection, type Db } from '../../api/db/client.ts';
-import { fileBlobStore, type BlobStore } from '../../api/services/blob-store.ts';
+import { blobStoreFor, type BlobStore } from '../../api/services/blob-store.ts';
 import { ensureInstanceKeys, type InstanceKeys } from '../../api/services/keys.ts';
 
 export interface TestApp {
@@ -31,7 +31,7 @@ export async function makeApp(options: { limits?: Record<string, number>; lookup
     reporting: { limits: options.limits ?? {}, lookupFloorMs: options.lookupFloorMs ?? 0 },
     ...(options.edge ? { edge: options.edge } : {}),
   });
-  return { app, db, dataDir, recoveryKey, deps: { db, store: fileBlobStore(dataDir), keys } };
+  return { app, db, dataDir, recoveryKey, deps: { db, store: blobStoreFor(db, dataDir), keys } };
 }
 
 /** Rows in a table (raw SQL: the name comes from the test, never from input). */

@@ -2,8 +2,6 @@
 // (wrong types, huge fields, broken multipart, odd Unicode, path tricks in file names, HTML/SVG/
 // polyglot uploads). Never a 5xx, and never a partial row: every stored report is whole, every file
 // row has its blob, and no blob is left without a row.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import sharp from 'sharp';
@@ -90,7 +88,7 @@ async function integrity() {
     orphanGrants: await q('select count(*) as n from reports r where not exists (select 1 from report_key_grants g where g.report_id = r.id)'),
     orphanEvents: await q('select count(*) as n from reports r where not exists (select 1 from report_events e where e.report_id = r.id)'),
     files: await q('select count(*) as n from report_files'),
-    blobs: readdirSync(join(t.dataDir, 'files')).length,
+    blobs: (await t.deps.store.list()).length,
   };
 }
 

@@ -7,6 +7,7 @@
  * must open with exactly its text and messages, and the database must hold nothing else.
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
+import { blobStoreFor } from '../../api/services/blob-store.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -255,7 +256,7 @@ describe('HTTP 模糊测试：提交、留言、查询（真实服务进程，�
       expect(await n('select count(*) as n from reports'), '数据库里的举报数').toBe(known.length);
       expect(await n("select count(*) as n from report_messages where author = 'reporter'"), '举报人留言数').toBe(tally.message201);
       expect(await n('select count(*) as n from report_files'), '附件记录数').toBe(tally.attachments);
-      expect(readdirSync(join(dataDir, 'files')).length, '附件文件数').toBe(tally.attachments);
+      expect((await blobStoreFor(db, dataDir).list()).length, '附件数').toBe(tally.attachments);
       expect(await n('select count(*) as n from reports r where not exists (select 1 from report_key_grants g where g.report_id = r.id)')).toBe(0);
     } finally {
       await closeDb(db);

@@ -21,8 +21,10 @@ export async function decryptAttachments(db: Db, store: BlobStore, recoveryKey: 
     db,
     sql`select id, blob_name as "blobName", sealed_meta as "sealedMeta" from report_files where report_id = ${reportId} order by rowid`,
   );
-  return files.map((r) => {
-    const meta = openJson<StoredFile['meta']>(reportKey, Buffer.from(r.sealedMeta));
-    return { id: r.id, blobName: r.blobName, meta, plaintext: decryptFile(Buffer.from(meta.key, 'base64'), store.read(r.blobName)) };
-  });
+  return Promise.all(
+    files.map(async (r) => {
+      const meta = openJson<StoredFile['meta']>(reportKey, Buffer.from(r.sealedMeta));
+      return { id: r.id, blobName: r.blobName, meta, plaintext: decryptFile(Buffer.from(meta.key, 'base64'), await store.read(r.blobName)) };
+    }),
+  );
 }

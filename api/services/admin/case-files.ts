@@ -27,7 +27,7 @@ export interface StaffFile {
   kind: FileMeta['kind'];
   label: string;
   size: number;
-  data(): Buffer;
+  data(): Promise<Buffer>;
 }
 
 export async function staffFile(db: Db, store: BlobStore, session: StaffSession, reportId: string, fileId: string): Promise<StaffFile> {
@@ -46,7 +46,7 @@ export async function staffFile(db: Db, store: BlobStore, session: StaffSession,
     kind: meta.kind,
     label: ATTACHMENT_TYPES[meta.mime]?.label ?? meta.mime,
     size: meta.size,
-    data: () => decryptFile(Buffer.from(meta.key, 'base64'), store.read(f.blobName)),
+    data: async () => decryptFile(Buffer.from(meta.key, 'base64'), await store.read(f.blobName)),
   };
 }
 

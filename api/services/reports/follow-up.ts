@@ -8,7 +8,7 @@ import { boxDecrypt, deriveReceiptSecrets, normalizeReceipt, open, openJson, sea
 import { first, row as oneRow, serialize } from '../../db/client.ts';
 import { reportEvents, reportFiles, reportMessages, reports } from '../../db/schema.ts';
 import { cleanAll, type IntakeDeps, type ReportContent } from './intake.ts';
-import { dayOf, discardStaged, formatCaseNumber, stageFiles, summaryOf, timelineEntry, type AttachmentSummary, type FileMeta } from './shared.ts';
+import { commitStaged, dayOf, discardStaged, settleStaged, formatCaseNumber, stageFiles, summaryOf, timelineEntry, type AttachmentSummary, type FileMeta } from './shared.ts';
 
 /** Attachments one report may gather over its life (first filing plus later evidence). */
 export const MAX_FILES_PER_REPORT = 30;
@@ -128,11 +128,14 @@ export async function addReporterMessage(
       for (const s of staged) {
         await tx.insert(reportFiles).values({ id: s.id, reportId, messageId: msg!.id, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today });
       }
+      await commitStaged(tx, deps.store, staged);
       await tx.update(reports).set({ updatedOn: today }).where(eq(reports.id, reportId));
     });
   } catch (e) {
-    discardStaged(deps.store, staged);
+    await discardStaged(deps.store, staged);
     throw e;
+  } finally {
+    settleStaged(deps.store, staged);
   }
   return { attachments: staged.map((s) => s.summary) };
 }

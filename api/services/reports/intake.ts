@@ -11,7 +11,7 @@ import type { BlobStore } from '../blob-store.ts';
 import type { InstanceKeys } from '../keys.ts';
 import { cleanAttachment, type CleanAttachment } from './attachments.ts';
 import { handlingSettings } from '../admin/settings.ts';
-import { addDays, dayOf, discardStaged, nextCaseSeq, stageFiles, type AttachmentSummary } from './shared.ts';
+import { addDays, commitStaged, dayOf, discardStaged, nextCaseSeq, settleStaged, stageFiles, type AttachmentSummary } from './shared.ts';
 import type { ReportInput } from './validation.ts';
 
 export interface ReportContent {
@@ -107,11 +107,14 @@ export async function fileReport(deps: IntakeDeps, input: ReportInput, files: Fi
       for (const s of staged) {
         await tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today });
       }
+      await commitStaged(tx, deps.store, staged);
       await origin?.inTransaction?.(tx, reportId);
     });
   } catch (e) {
-    discardStaged(deps.store, staged);
+    await discardStaged(deps.store, staged);
     throw e;
+  } finally {
+    settleStaged(deps.store, staged);
   }
   return { receipt, attachments: staged.map((s) => s.summary), reportId };
 }

@@ -85,15 +85,28 @@ export async function stageFiles(store: BlobStore, reportPublicKey: Buffer, file
     if (staged.length) await store.syncDir();
     return staged;
   } catch (e) {
-    discardStaged(store, staged);
+    await discardStaged(store, staged);
     throw e;
   }
 }
 
-export function discardStaged(store: BlobStore, staged: StagedFile[]): void {
+/**
+ * Inside the transaction that inserts the report_files rows: on PostgreSQL the sealed bytes are
+ * inserted here, so the acknowledgement and the attachment commit together (files: already on disk).
+ */
+export async function commitStaged(tx: Db, store: BlobStore, staged: StagedFile[]): Promise<void> {
+  for (const s of staged) await store.commit(tx, s.blobName);
+}
+
+/** After the acknowledging transaction committed: drop staged bytes kept in memory. */
+export function settleStaged(store: BlobStore, staged: StagedFile[]): void {
+  for (const s of staged) store.settle(s.blobName);
+}
+
+export async function discardStaged(store: BlobStore, staged: StagedFile[]): Promise<void> {
   for (const s of staged) {
     try {
-      store.remove(s.blobName);
+      await store.remove(s.blobName);
     } catch {
       /* best effort; orphans are swept at start */
     }

@@ -71,10 +71,12 @@ export async function openReportAsIntake(db: Db, store: BlobStore, reportId: str
     id: row.id,
     content: openJson<ReportContent>(key, row.sealedContent),
     messages: messages.map((m) => ({ author: m.author, body: open(key, m.sealedBody).toString('utf8') })),
-    files: files.map((f) => {
-      const meta = openJson<FileMeta>(key, f.sealedMeta);
-      return { ...meta, data: decryptFile(Buffer.from(meta.key, 'base64'), store.read(f.blobName)) };
-    }),
+    files: await Promise.all(
+      files.map(async (f) => {
+        const meta = openJson<FileMeta>(key, f.sealedMeta);
+        return { ...meta, data: decryptFile(Buffer.from(meta.key, 'base64'), await store.read(f.blobName)) };
+      }),
+    ),
   };
 }
 
@@ -88,9 +90,9 @@ export async function openIdentityAsCustodian(db: Db, reportId: string, custodia
 export async function sweepOrphanBlobs(db: Db, store: BlobStore): Promise<number> {
   const known = new Set((await db.select({ b: reportFiles.blobName }).from(reportFiles)).map((r) => r.b));
   let removed = 0;
-  for (const name of store.list()) {
+  for (const name of await store.list()) {
     if (!known.has(name)) {
-      store.remove(name);
+      await store.remove(name);
       removed++;
     }
   }

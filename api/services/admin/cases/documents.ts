@@ -11,7 +11,7 @@ import { reportFiles } from '../../../db/schema.ts';
 import { UserError } from '../../../errors.ts';
 import type { BlobStore } from '../../blob-store.ts';
 import { cleanAll } from '../../reports/intake.ts';
-import { dayOf, discardStaged, stageFiles, type AttachmentSummary } from '../../reports/shared.ts';
+import { commitStaged, dayOf, discardStaged, settleStaged, stageFiles, type AttachmentSummary } from '../../reports/shared.ts';
 import { appendAuditIn } from '../audit.ts';
 import type { StaffSession } from '../staff.ts';
 import { visibleCase } from './open.ts';
@@ -35,11 +35,14 @@ export async function addStaffFiles(db: Db, store: BlobStore, session: StaffSess
       const now = Number((await row<{ n: number }>(tx, sql`select count(*) as n from report_files where report_id = ${reportId} and uploaded_by is not null`))?.n ?? 0);
       if (now + staged.length > MAX_STAFF_FILES_PER_CASE) throw new UserError(400, 'invalid_field', `一件案件最多保存 ${MAX_STAFF_FILES_PER_CASE} 个工作材料，已有 ${now} 个。`, 'files');
       for (const s of staged) await tx.insert(reportFiles).values({ id: s.id, reportId, messageId: null, blobName: s.blobName, sealedMeta: s.sealedMeta, createdOn: today, uploadedBy: session.user.id });
+      await commitStaged(tx, store, staged);
       await appendAuditIn(tx, { actor: session.user.id, action: 'file.uploaded', reportId, detail: { files: staged.length } });
     });
   } catch (e) {
     await discardStaged(store, staged);
     throw e;
+  } finally {
+    settleStaged(store, staged);
   }
   return staged.map((s) => s.summary);
 }
