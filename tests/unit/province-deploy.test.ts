@@ -547,7 +547,7 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
   }, 30_000);
 
   it('DATABASE_POOL_MAX：1 和 200 照常工作（1 个连接也能受理举报），0、201 和非整数时服务不启动并说明原因', async () => {
-    const env = (pool: string, port: number, dataDir: string) => ({ ...process.env, DATABASE_URL: dbUrl, DATABASE_TEST_ISOLATE: '', DATABASE_POOL_MAX: pool, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: staticRoot });
+    const env = (pool: string, port: number, dataDir: string) => ({ ...process.env, DATABASE_URL: dbUrl, DATABASE_TEST_ISOLATE: '', DATABASE_POOL_MAX: pool, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: staticRoot, SITE_URL: ORIGIN, TRUST_PROXY: '127.0.0.1' });
     for (const bad of ['0', '201', '2.5']) {
       const r = spawnSync(process.execPath, ['api/server.ts'], { env: env(bad, await freePort(), mkdtempSync(join(tmpdir(), 'province-pool-'))), encoding: 'utf8', timeout: 20_000 });
       expect(r.status, bad).toBe(1);
