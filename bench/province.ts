@@ -10,10 +10,13 @@
 // is a throwaway one with the server's defaults (fsync on), every start on a fresh database. Clients
 // come from their own loopback addresses (127.0.0.2…) so nginx spreads them as it would spread people.
 // Only successful requests count toward requests per second and latency; failures have their own column.
+// Also the CPU time (Linux /proc) the API processes, PostgreSQL and nginx spend per accepted submission:
+// on a machine whose cores are already saturated by one process, that — not requests per second — shows
+// whether a second process adds overhead or only adds capacity where there are cores for it.
 // Figures and machine: docs/deploy.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -37,6 +40,9 @@ interface Target {
   stop(): Promise<void>;
   /** Requests each process answered, when known (behind nginx). */
   spread?: () => Record<string, number>;
+  /** Process ids of the API processes (or the baseline) and of nginx (master and workers). */
+  apiPids: () => number[];
+  nginxPids?: () => number[];
 }
 
 interface Sample {
@@ -54,6 +60,33 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** CPU time (user + system) in milliseconds a process has used so far; 0 once it is gone. Linux /proc. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** A process and its direct children (nginx workers, PostgreSQL backends). */
+function withChildren(pid: number): number[] {
+  const kids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) kids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return [pid, ...kids];
 }
 
 function psql(url: string, text: string): void {
@@ -104,7 +137,7 @@ async function stopProcess(p: { proc: ChildProcess; dataDir: string }): Promise<
 
 async function direct(script: string, env: Record<string, string> = {}): Promise<Target> {
   const p = await startProcess(script, env);
-  return { port: p.port, tls: false, stop: () => stopProcess(p) };
+  return { port: p.port, tls: false, stop: () => stopProcess(p), apiPids: () => [p.proc.pid!] };
 }
 
 /** The province block of docs/deploy.md in front of `count` API processes on one fresh database. */
@@ -174,6 +207,8 @@ async function behindNginx(cluster: Cluster, count: number): Promise<Target> {
   return {
     port: https,
     tls: true,
+    apiPids: () => procs.map((p) => p.proc.pid!),
+    nginxPids: () => withChildren(nginx.pid!),
     spread: () => {
       const counts: Record<string, number> = {};
       const file = join(prefix, 'logs', 'upstream.log');
@@ -273,7 +308,13 @@ async function multipart(photo: Buffer): Promise<{ body: Buffer; type: string }>
   return { body: Buffer.from(await encoded.arrayBuffer()), type: encoded.headers.get('content-type')! };
 }
 
-async function measure(target: Target, upload: { body: Buffer; type: string }): Promise<{ submit: Sample; lookup: Sample }> {
+interface Cpu {
+  api: number;
+  postgres: number;
+  nginx: number;
+}
+
+async function measure(target: Target, upload: { body: Buffer; type: string }, postgresPids: () => number[]): Promise<{ submit: Sample; lookup: Sample; cpu: Cpu }> {
   // Each client from its own loopback address, its own keep-alive connection.
   const clients: Client[] = Array.from({ length: CLIENTS }, (_, i) => {
     const options = { keepAlive: true, maxSockets: 1, localAddress: `127.0.0.${i + 2}` };
@@ -285,10 +326,14 @@ async function measure(target: Target, upload: { body: Buffer; type: string }): 
   const lookup = (c: Client, i: number) => send(target, c, '/api/reports/lookup', Buffer.from(JSON.stringify({ receipt: receipts[i % receipts.length] })), { 'content-type': 'application/json' });
   await load(clients, submit, WARMUP_MS, keep);
   await load(clients, lookup, WARMUP_MS / 2);
+  const sum = (pids: number[]) => pids.reduce((n, pid) => n + cpuMsOf(pid), 0);
+  const snapshot = (): Cpu => ({ api: sum(target.apiPids()), postgres: sum(postgresPids()), nginx: sum(target.nginxPids?.() ?? []) });
+  const before = snapshot();
   const s = await load(clients, submit, PHASE_MS, keep);
+  const after = snapshot();
   const l = await load(clients, lookup, PHASE_MS);
   for (const c of clients) c.agent.destroy();
-  return { submit: s, lookup: l };
+  return { submit: s, lookup: l, cpu: { api: after.api - before.api, postgres: after.postgres - before.postgres, nginx: after.nginx - before.nginx } };
 }
 
 interface Result {
@@ -324,21 +369,24 @@ export async function runProvinceBench(): Promise<void> {
       { name: '本站 PostgreSQL，nginx + 1 个进程', start: () => behindNginx(cluster, 1) },
       { name: '本站 PostgreSQL，nginx + 2 个进程', start: () => behindNginx(cluster, 2) },
     ];
-    const samples = configs.map(() => ({ submit: [] as Sample[], lookup: [] as Sample[], spread: [] as string[] }));
+    const samples = configs.map(() => ({ submit: [] as Sample[], lookup: [] as Sample[], spread: [] as string[], cpu: { api: 0, postgres: 0, nginx: 0 } as Cpu }));
+    const postmaster = Number(readFileSync(join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postgresPids = () => withChildren(postmaster);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, c] of configs.entries()) {
         const target = await c.start();
         try {
-          const m = await measure(target, upload);
+          const m = await measure(target, upload, i >= 2 ? postgresPids : () => []);
           samples[i]!.submit.push(m.submit);
           samples[i]!.lookup.push(m.lookup);
+          for (const k of ['api', 'postgres', 'nginx'] as const) samples[i]!.cpu[k] += m.cpu[k];
           if (target.spread) samples[i]!.spread.push(Object.entries(target.spread()).map(([k, v]) => `${k} ${v}`).join('，'));
         } finally {
           await target.stop();
         }
       }
     }
-    const results = samples.map((s) => ({ submit: summarise(s.submit), lookup: summarise(s.lookup), spread: s.spread }));
+    const results = samples.map((s) => ({ submit: summarise(s.submit), lookup: summarise(s.lookup), spread: s.spread, cpu: s.cpu, submitted: s.submit.reduce((n, x) => n + x.latencies.length, 0) }));
     const base = results[0]!;
     const rows = configs.map((c, i) => {
       const r = results[i]!;
@@ -359,6 +407,18 @@ export async function runProvinceBench(): Promise<void> {
     console.log(
       `两个进程与一个进程之比（都在 nginx 后面）：提交 ${fmt(two.submit.perSecond / one.submit.perSecond, 2)}，查询 ${fmt(two.lookup.perSecond / one.lookup.perSecond, 2)}；` +
         `PostgreSQL 与 SQLite 之比（一个进程）：提交 ${fmt(results[2]!.submit.perSecond / results[1]!.submit.perSecond, 2)}，查询 ${fmt(results[2]!.lookup.perSecond / results[1]!.lookup.perSecond, 2)}。`,
+    );
+    // CPU per accepted submission: on a saturated machine throughput is capped by the cores, so what shows
+    // whether more processes scale is whether a submission costs the same CPU with one process as with two.
+    console.log('\n每件提交耗用的 CPU（毫秒，提交阶段内，含失败的请求）：');
+    table(
+      ['', 'API 进程', 'PostgreSQL', 'nginx', '合计', '每个 CPU 核每秒可受理'],
+      configs.map((c, i) => {
+        const r = results[i]!;
+        const per = (ms: number) => (r.submitted ? ms / r.submitted : NaN);
+        const total = per(r.cpu.api + r.cpu.postgres + r.cpu.nginx);
+        return [c.name, fmt(per(r.cpu.api), 0), i >= 2 ? fmt(per(r.cpu.postgres), 0) : '—', i >= 3 ? fmt(per(r.cpu.nginx), 0) : '—', fmt(total, 0), fmt(1000 / total, 1)];
+      }),
     );
     for (const [i, r] of results.entries()) if (r.spread.length) console.log(`${configs[i]!.name}：各进程收到的提交（按轮）：${r.spread.join('；')}`);
     console.log(
