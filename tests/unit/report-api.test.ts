@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -306,7 +306,7 @@ describe('拿到 DATA_DIR 也看不到内容', () => {
     const photo = await jpegWithExif();
     await submit(t.app, reportForm({ description: secretText, place: '秘密地点PLACE-CANARY', identity_mode: 'real_name', identity_name: '赵六NAME', identity_phone: '13912345678' }, [fileOf(photo, 'IMG.jpg')]));
     const cells = await storedCells(t.db); // checkpoints the SQLite WAL into app.db first
-    const files = [...(dbKind(t.db) === 'sqlite' ? [join(t.dataDir, 'app.db')] : []), ...readdirSync(join(t.dataDir, 'files')).map((f) => join(t.dataDir, 'files', f))];
+    const files = [...(dbKind(t.db) === 'sqlite' ? [join(t.dataDir, 'app.db')] : []), ...(existsSync(join(t.dataDir, 'files')) ? readdirSync(join(t.dataDir, 'files')).map((f) => join(t.dataDir, 'files', f)) : [])];
     // The sealed attachments wherever the installation keeps them (files, or blob_chunks on PostgreSQL).
     const blobs = await Promise.all((await t.deps.store.list()).map(async (b): Promise<[string, Buffer]> => [`blob ${b}`, await t.deps.store.read(b)]));
     expect(blobs.length).toBe(1);

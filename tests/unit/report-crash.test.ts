@@ -2,7 +2,7 @@
 // several times, restart, and check that every receipt returned before each kill still opens its
 // report (with its photo), that every stored photo decrypts to exactly the bytes intake made of it,
 // and that the database's integrity check passes (SQLite; PostgreSQL checks its keys on every write).
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -125,7 +125,7 @@ describe('崩溃测试（SIGKILL）', () => {
     // Blobs of interrupted, never-acknowledged requests were swept at restart.
     expect(blobs).toBe(fileRows);
     // On PostgreSQL nothing of an attachment is written beside the database.
-    if (kind === 'postgres') expect(readdirSync(join(dataDir, 'files'))).toEqual([]);
+    if (kind === 'postgres') expect(existsSync(join(dataDir, 'files')) ? readdirSync(join(dataDir, 'files')) : []).toEqual([]);
 
     if (kind === 'sqlite') {
       const db = new Database(join(dataDir, 'app.db'));

@@ -5,7 +5,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeDb, dbFile, openDb } from '../../api/db/client.ts';
+import { sql } from 'drizzle-orm';
+import { closeDb, dbFile, exec, openDb, row, type Db } from '../../api/db/client.ts';
 import { databaseKind } from '../../api/db/dialect.ts';
 import { fileOf, jpegWithExif, startServer, storedCells, VALID_FIELDS, type RunningServer } from './report-fixtures.ts';
 
@@ -90,6 +91,19 @@ function leaks(needles: string[], where: string, bytes: Buffer): string[] {
   return found;
 }
 
+/**
+ * PostgreSQL's files that can hold this test's data: the database's own relation files and every WAL
+ * segment written since the test started, read after a CHECKPOINT (the test cluster's superuser runs
+ * it; the test, as root or as the cluster's owner, can read the data directory).
+ */
+async function postgresFiles(db: Db, since: number): Promise<{ file: string; bytes: Buffer }[]> {
+  await exec(db, sql`checkpoint`);
+  const dir = (await row<{ data_directory: string }>(db, sql`show data_directory`))!.data_directory;
+  const oid = (await row<{ oid: number }>(db, sql`select oid::int as oid from pg_database where datname = current_database()`))!.oid;
+  const wal = allFiles(join(dir, 'pg_wal')).filter((f) => /\/[0-9A-F]{24}$/.test(f) && statSync(f).mtimeMs >= since);
+  return [...allFiles(join(dir, 'base', String(oid))), ...wal].map((file) => ({ file, bytes: readFileSync(file) }));
+}
+
 describe('隐私：真实服务进程', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'report-privacy-'));
   let server: RunningServer;
@@ -99,6 +113,7 @@ describe('隐私：真实服务进程', () => {
   });
 
   it('不保存、不记录客户端地址和 UA，不设 Cookie，DATA_DIR 里没有明文', async () => {
+    const startedAt = Date.now() - 1000;
     server = await startServer(dataDir);
     const photo = await jpegWithExif();
     const report = await multipart(
@@ -137,13 +152,24 @@ describe('隐私：真实服务进程', () => {
     await new Promise((r) => server.proc.once('exit', r));
     const output = server.output();
     const stopped = allFiles(dataDir).map((file) => ({ file, bytes: readFileSync(file) }));
-    expect(stopped.length).toBeGreaterThanOrEqual(KIND === 'sqlite' ? 2 : 1);
-    expect(existsSync(join(dataDir, 'files'))).toBe(true);
-    if (KIND === 'sqlite') expect(statSync(join(dataDir, 'app.db')).size).toBeGreaterThan(0);
-    // Every value of every table, as the database hands it out (on PostgreSQL there is no file here).
+    if (KIND === 'sqlite') {
+      expect(stopped.length).toBeGreaterThanOrEqual(2);
+      expect(existsSync(join(dataDir, 'files'))).toBe(true);
+      expect(statSync(join(dataDir, 'app.db')).size).toBeGreaterThan(0);
+    }
+    // Every value of every table, as the database hands it out; on PostgreSQL also the server's own
+    // files for this database and the write-ahead log written during this test.
     const db = await openDb(dbFile(dataDir));
-    const cells = await storedCells(db).finally(() => closeDb(db));
+    const cells = await storedCells(db);
+    const serverFiles = KIND === 'postgres' ? await postgresFiles(db, startedAt) : [];
+    await closeDb(db);
     expect(cells.length).toBeGreaterThan(10);
+    if (KIND === 'postgres') {
+      expect(serverFiles.some((f) => f.file.includes('/pg_wal/')), 'PostgreSQL 的 WAL 文件').toBe(true);
+      expect(serverFiles.some((f) => f.file.includes('/base/')), 'PostgreSQL 的表文件').toBe(true);
+      // The scan reads real data: the plaintext category code of this report is in those files.
+      expect(serverFiles.some((f) => f.bytes.includes(Buffer.from(VALID_FIELDS.category))), '扫描到了本次举报的明文类别').toBe(true);
+    }
 
     const identifying = [CLIENT_ADDRESS, USER_AGENT, 'UA-CANARY-7731', 'PrivacyProbe', FORWARDED_FOR, receipt, formatReceiptForHumans(receipt)];
     const content = [SECRET_TEXT, 'CANARY-TEXT-9034', '孙七CANARY', '13700001111', 'IMG_CANARY', 'CANARY-REPLY', VALID_FIELDS.place, VALID_FIELDS.description];
@@ -154,6 +180,7 @@ describe('隐私：真实服务进程', () => {
       ...running.flatMap((f) => leaks(everything, `${f.file}（运行中）`, f.bytes)),
       ...stopped.flatMap((f) => leaks(everything, `${f.file}（停止后）`, f.bytes)),
       ...cells.flatMap((c, i) => leaks(everything, `数据库第 ${i} 个值`, c)),
+      ...serverFiles.flatMap((f) => leaks(everything, `PostgreSQL 文件 ${f.file}`, f.bytes)),
     ];
     expect(found, '不该出现的内容').toEqual([]);
   }, 60_000);
