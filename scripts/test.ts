@@ -52,8 +52,10 @@ tallies.push(
 // cluster in a temporary folder on a loopback port). Every SQLite file a test opens becomes its own
 // database there (DATABASE_TEST_ISOLATE, api/db/client.ts); servers the tests spawn inherit the URL.
 const DB_TEST = /openDb|makeApp|createApp|from '\.\/(admin|office|report)-fixtures|api\/db\/client|api\/server\.ts|DATABASE_URL/;
+// A file marked "@engine-independent" uses the database only as scaffolding for something else (the
+// guessing simulation measures the question bank and the scoring) and runs once, on SQLite.
 const dbTests = readdirSync('tests/unit')
-  .filter((f) => f.endsWith('.test.ts') && DB_TEST.test(readFileSync(`tests/unit/${f}`, 'utf8')))
+  .filter((f) => f.endsWith('.test.ts') && DB_TEST.test(readFileSync(`tests/unit/${f}`, 'utf8')) && !readFileSync(`tests/unit/${f}`, 'utf8').includes('@engine-independent'))
   .map((f) => `tests/unit/${f}`);
 let cluster: Cluster | null = null;
 try {

@@ -1,5 +1,7 @@
 // Issue 12: an exam must not be passable without reading. Every strategy a guesser might use is
 // played through the real draw and the real scoring, 500 times per exam type.
+// @engine-independent: the database only holds the exam tokens; `npm test` runs this file once, on
+// SQLite (the PostgreSQL pass covers the exam code in quiz.test.ts and quiz-attempts.test.ts).
 import { describe, expect, it } from 'vitest';
 import { QUIZ_AUDIENCE_CODES, type QuizAudienceCode } from '../../config/taxonomy.ts';
 import { closeDb, openDb } from '../../api/db/client.ts';
