@@ -546,6 +546,17 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     }
   }, 30_000);
 
+  it('请求体上限与服务一致：普通接口 300 KB 在 nginx 就被拒绝，工作人员上传接口放行给服务', async () => {
+    const from = onA.at(-3)!;
+    const big = Buffer.alloc(300 * 1024, 0x20);
+    const refused = await send(from, 'POST', '/api/reports/lookup', big, { 'content-type': 'application/json' });
+    expect(refused.status).toBe(413);
+    expect(upstreamOf(refused), '由 nginx 拒绝，没有转给服务').toBe('');
+    const upload = await send(from, 'POST', `/api/admin/reports/${reportId || 'x'}/files`, big, { 'content-type': 'multipart/form-data; boundary=province', origin: ORIGIN });
+    expect(upload.status, `${upstreamOf(upload)} ${upload.text.slice(0, 300)}`).not.toBe(413);
+    expect([upstreamA, upstreamB]).toContain(upstreamOf(upload));
+  });
+
   it('DATABASE_POOL_MAX：1 和 200 照常工作（1 个连接也能受理举报），0、201 和非整数时服务不启动并说明原因', async () => {
     const env = (pool: string, port: number, dataDir: string) => ({ ...process.env, DATABASE_URL: dbUrl, DATABASE_TEST_ISOLATE: '', DATABASE_POOL_MAX: pool, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_DIR: staticRoot, SITE_URL: ORIGIN, TRUST_PROXY: '127.0.0.1' });
     for (const bad of ['0', '201', '2.5']) {
