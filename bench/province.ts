@@ -144,8 +144,20 @@ async function direct(script: string, env: Record<string, string> = {}): Promise
 async function behindNginx(cluster: Cluster, count: number): Promise<Target> {
   const url = freshDatabase(cluster);
   const procs: Awaited<ReturnType<typeof startProcess>>[] = [];
-  for (let i = 0; i < count; i++) procs.push(await startProcess('api/server.ts', { DATABASE_URL: url, TRUST_PROXY: '127.0.0.1', SITE_URL: `https://${HOST}` }));
   const prefix = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+  try {
+    return await nginxInFront(cluster, url, count, procs, prefix);
+  } catch (e) {
+    // Nothing left running when a start fails.
+    for (const p of procs) await stopProcess(p);
+    rmSync(prefix, { recursive: true, force: true });
+    psql(cluster.url, `drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+    throw e;
+  }
+}
+
+async function nginxInFront(cluster: Cluster, url: string, count: number, procs: Awaited<ReturnType<typeof startProcess>>[], prefix: string): Promise<Target> {
+  for (let i = 0; i < count; i++) procs.push(await startProcess('api/server.ts', { DATABASE_URL: url, TRUST_PROXY: '127.0.0.1', SITE_URL: `https://${HOST}` }));
   for (const d of ['logs', 'site', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) mkdirSync(join(prefix, d), { recursive: true });
   const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { encoding: 'utf8' });
   if (cert.status !== 0) throw new Error(cert.stderr);
@@ -200,7 +212,10 @@ async function behindNginx(cluster: Cluster, count: number): Promise<Target> {
       req.end();
     });
     if (ok) break;
-    if (i > 100) throw new Error('基准测试：nginx 没有启动');
+    if (i > 100) {
+      nginx.kill('SIGKILL');
+      throw new Error('基准测试：nginx 没有启动');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   agent.destroy();
