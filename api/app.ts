@@ -62,7 +62,7 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const STAFF_UPLOAD_PATH = /^\/api\/admin\/reports\/[^/]+\/files$/;
 
 /** Paths the server renders or hides itself; never served from dist as-is. */
-const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/, /^\/\.search-index\.json$/];
+const HIDDEN_STATIC = [/^\/server-shell(\/|$)/, /^\/\.csp-hashes\.json$/, /^\/\.search-index\.json$/, /^\/\.nginx-csp\.map$/];
 
 export interface BuiltApp {
   app: Hono;

@@ -167,14 +167,14 @@ async function nginxInFront(cluster: Cluster, url: string, count: number, procs:
   if (!block) throw new Error('docs/deploy.md 里没有 ```nginx province 配置块');
   const upstreams = procs.map((p) => `server 127.0.0.1:${p.port};`).join('\n    ');
   let conf = block
-    .replace('server 127.0.0.1:4321;\n    server 127.0.0.1:4322;', upstreams)
-    .replace('listen 80;', `listen 127.0.0.1:${http};`)
-    .replace('listen 443 ssl http2;', `listen 127.0.0.1:${https} ssl http2;`)
-    .replace('/etc/ssl/shanghe/fullchain.pem', join(prefix, 'cert.pem'))
-    .replace('/etc/ssl/shanghe/privkey.pem', join(prefix, 'key.pem'))
-    .replace('include /srv/shanghe/app/dist/.nginx-csp.map;', `include ${join(prefix, 'csp.map')};`)
-    .replace('root /srv/shanghe/app/dist;', `root ${join(prefix, 'site')};`)
-    .replaceAll('/var/log/nginx/', `${join(prefix, 'logs')}/`);
+    .replace('server 127.0.0.1:4321;\n    server 127.0.0.1:4322;', () => upstreams)
+    .replace('listen 80;', () => `listen 127.0.0.1:${http};`)
+    .replace('listen 443 ssl http2;', () => `listen 127.0.0.1:${https} ssl http2;`)
+    .replace('/etc/ssl/shanghe/fullchain.pem', () => join(prefix, 'cert.pem'))
+    .replace('/etc/ssl/shanghe/privkey.pem', () => join(prefix, 'key.pem'))
+    .replace('include /srv/shanghe/app/dist/.nginx-csp.map;', () => `include ${join(prefix, 'csp.map')};`)
+    .replace('root /srv/shanghe/app/dist;', () => `root ${join(prefix, 'site')};`)
+    .replaceAll('/var/log/nginx/', () => `${join(prefix, 'logs')}/`);
   if (!conf.includes(upstreams)) throw new Error('province 配置的 upstream 与基准不符');
   // Which process answered: counted from a log line of the upstream's address (bench only, not the documented config).
   conf = conf.replace('log_format shanghe_noaddr', "log_format bench_upstream '$upstream_addr';\nlog_format shanghe_noaddr");
