@@ -116,7 +116,8 @@ test.describe('HTTP 头', () => {
 
     const api = await request.get('/api/health');
     required(api.headers());
-    expect(await api.json()).toEqual({ ok: true });
+    // The database kind and reachability, never its address or login (issue 16).
+    expect(await api.json()).toEqual({ ok: true, database: { kind: 'sqlite', ok: true } });
   });
 
   test('接口错误返回 JSON，页面错误返回中文 HTML', async ({ request }) => {
