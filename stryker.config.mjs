@@ -26,8 +26,8 @@ export const MODULES = {
     tests: ['admin-retention', 'mutation-retention'],
   },
   login: {
-    title: '工作人员登录和会话（api/services/admin/staff.ts 第 158–306 行：登录、锁定、会话、退出）',
-    mutate: ['api/services/admin/staff.ts:158-306'],
+    title: '工作人员登录和会话（api/services/admin/staff.ts 第 176–313 行：登录、锁定、会话、退出）',
+    mutate: ['api/services/admin/staff.ts:176-313'],
     tests: ['admin-login', 'mutation-login'],
   },
   crypto: {
