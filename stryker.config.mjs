@@ -11,8 +11,9 @@ export const MODULES = {
   audit: {
     title: '审计哈希链（api/services/admin/audit.ts）',
     mutate: ['api/services/admin/audit.ts'],
-    // admin-audit.test.ts also runs the audit:verify CLI, which under Stryker never sees a mutant.
-    tests: ['audit-fields', 'mutation-audit'],
+    // admin-audit.test.ts also runs the audit:verify CLI, which under Stryker never sees a mutant; its
+    // in-process tests (listing, filters) and office-figures.test.ts (daily checkpoints) do.
+    tests: ['audit-fields', 'mutation-audit', 'admin-audit', 'office-figures'],
   },
   access: {
     title: '访问检查（api/routes/admin/access.ts）',
