@@ -101,13 +101,19 @@ describe('每次考试的抽题和选项顺序都不同', () => {
     const b = (await startExam(db, bank, 'resident', null, '', now)).questions;
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(b));
     // Across many draws the right option of a single-choice question lands in every position.
+    // Drawn until the question has been shown 12 times (it is not in every exam): all 12 in one
+    // position by chance is 4 × (1/4)^12 ≈ 2 in 10 million.
     const positions = new Set<number>();
     const q = bank.pool('resident').find((x) => x.type === 'single')!;
-    for (let i = 0; i < 40; i++) {
+    let seen = 0;
+    for (let i = 0; i < 2000 && seen < 12; i++) {
       const exam = await startExam(db, bank, 'resident', null, '', now);
       const shown = exam.questions.find((p) => p.stem === q.stem);
-      if (shown) positions.add(shown.options.indexOf(q.options[q.answer[0]!]!));
+      if (!shown) continue;
+      seen++;
+      positions.add(shown.options.indexOf(q.options[q.answer[0]!]!));
     }
+    expect(seen).toBe(12);
     expect(positions.size).toBeGreaterThan(1);
   });
 });
