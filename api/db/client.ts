@@ -346,27 +346,7 @@ async function openPostgres(url: string, poolMax: number): Promise<Db> {
     throw e instanceof DatabaseStartError ? e : startError(url, e);
   }
   const db = drizzleNodePg({ client: pool, schema: schema as never }) as unknown as Db;
-  (db as { transaction: unknown }).transaction = async <T>(fn: (tx: Db) => Promise<T>) => {
-    // Named locks (serialize) this transaction needs and that were contended: taken on the session
-    // before BEGIN on the next attempt, so its snapshot starts after the previous holder committed.
-    const wanted = new Set<bigint>();
-    for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
-      const held = [...wanted].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-      try {
-        for (const k of held) await client.query('select pg_advisory_lock($1::bigint)', [k.toString()]);
-        const own = drizzleNodePg({ client, schema: schema as never }) as unknown as { transaction: (fn: unknown, config: unknown) => Promise<unknown> };
-        return (await pgLocks.run({ held: new Set(held), wanted }, () => own.transaction(fn, { isolationLevel: 'serializable' }))) as T;
-      } catch (e) {
-        if (e instanceof LockContended) continue; // now known: wait for it before BEGIN
-        if (!RETRYABLE.has(pgCode(e) ?? '') || attempt >= MAX_TX_ATTEMPTS) throw e;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-      } finally {
-        for (const k of held) await client.query('select pg_advisory_unlock($1::bigint)', [k.toString()]).catch(() => {});
-        client.release();
-      }
-    }
-  };
+  (db as { transaction: unknown }).transaction = <T>(fn: (tx: Db) => Promise<T>) => pgTransaction(pool, fn, []);
   handles.set(db, {
     kind: 'postgres',
     where: describeUrl(url),
@@ -377,6 +357,31 @@ async function openPostgres(url: string, poolMax: number): Promise<Db> {
     },
   });
   return db;
+}
+
+/**
+ * A SERIALIZABLE transaction on its own pooled connection, retried on serialisation failures.
+ * `locks`: named locks taken on the session before BEGIN, so the snapshot starts after the previous
+ * holder committed; locks that serialize() finds contended are added and the body runs again.
+ */
+async function pgTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>, locks: bigint[]): Promise<T> {
+  const wanted = new Set<bigint>(locks);
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    const held = [...wanted].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    try {
+      for (const k of held) await client.query('select pg_advisory_lock($1::bigint)', [k.toString()]);
+      const own = drizzleNodePg({ client, schema: schema as never }) as unknown as { transaction: (fn: unknown, config: unknown) => Promise<unknown> };
+      return (await pgLocks.run({ held: new Set(held), wanted }, () => own.transaction(fn, { isolationLevel: 'serializable' }))) as T;
+    } catch (e) {
+      if (e instanceof LockContended) continue; // now known: wait for it before BEGIN
+      if (!RETRYABLE.has(pgCode(e) ?? '') || attempt >= MAX_TX_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    } finally {
+      for (const k of held) await client.query('select pg_advisory_unlock($1::bigint)', [k.toString()]).catch(() => {});
+      client.release();
+    }
+  }
 }
 
 /**
@@ -480,7 +485,7 @@ export function first<T>(list: T[]): T | undefined {
  */
 export async function serialize(tx: Db, name: string): Promise<void> {
   if (handleOf(tx).kind !== 'postgres') return;
-  const key = createHash('sha256').update(name).digest().readBigInt64BE(0);
+  const key = lockKey(name);
   const ctx = pgLocks.getStore();
   if (ctx?.held.has(key)) return;
   // The snapshot of a SERIALIZABLE transaction is taken at its first statement: waiting for the lock
@@ -498,6 +503,22 @@ export async function serialize(tx: Db, name: string): Promise<void> {
 }
 
 class LockContended extends Error {}
+
+function lockKey(name: string): bigint {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0);
+}
+
+/**
+ * A transaction that holds the named lock from before its first statement (PostgreSQL: taken on the
+ * session before BEGIN, so it sees everything the previous holder committed; SQLite: transactions are
+ * one at a time anyway). For one-off work where even a retried body must not start from a snapshot
+ * that predates a concurrent holder's commit — creating the instance keys, whose recovery key is shown.
+ */
+export function lockedTransaction<T>(db: Db, name: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const h = handleOf(db);
+  if (h.kind === 'postgres' && h.pool) return pgTransaction(h.pool, fn, [lockKey(name)]);
+  return db.transaction(fn as never) as Promise<T>;
+}
 const pgLocks = new AsyncLocalStorage<{ held: Set<bigint>; wanted: Set<bigint> }>();
 
 

@@ -8,7 +8,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { decodeRecoveryKey, encodeRecoveryKey, generateKeyPair, open, publicKeyFromPrivate, randomBytes, SCRYPT_PARAMS, seal } from '../crypto/index.ts';
-import { first, serialize, type Db } from '../db/client.ts';
+import { first, lockedTransaction, type Db } from '../db/client.ts';
 import { appMeta, cryptoKeys } from '../db/schema.ts';
 
 export interface InstanceKeys {
@@ -79,8 +79,9 @@ export async function ensureInstanceKeys(
   const salt = randomBytes(16);
   const now = new Date().toISOString();
   const recoveryKey = encodeRecoveryKey(escrow.privateKey);
-  await db.transaction(async (tx) => {
-    await serialize(tx, 'instance_keys');
+  // The lock is held from before the transaction's snapshot: a second process starting at the same
+  // moment waits, then sees the first one's keys and shows no recovery key of its own.
+  await lockedTransaction(db, 'instance_keys', async (tx) => {
     if (await load(tx)) return; // another process made them meanwhile
     onRecoveryKey(recoveryKey);
     await tx.delete(cryptoKeys);
