@@ -51,6 +51,8 @@ export const ALLOWED_HOSTS: Readonly<Record<string, string>> = {
   'edu.cn': '学校和教育机构（.edu.cn 仅限经认定的教育机构注册）',
   'chinacdc.cn': '中国疾病预防控制中心',
   'redcross.org.cn': '中国红十字会总会',
+  // 北京12320 公共卫生热线网站；页脚署名北京市卫生健康委员会、北京市卫生健康委员会宣传教育中心。
+  'beijing12320.org.cn': '北京市卫生健康委员会（北京12320 公共卫生热线网站）',
   'cma.cn': '中国气象局',
   'weather.com.cn': '中国气象局公共气象服务中心（中国天气网）',
 };

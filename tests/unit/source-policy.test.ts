@@ -15,6 +15,7 @@ describe('classifySource', () => {
     'https://fz.sjtu.edu.cn/info/1061/12976.htm',
     'https://sjb.qlwb.com.cn/html/2010-12/01/content_50302.htm?div=-1',
     'https://paper.xinmin.cn/html/xmwb/2024-02-24/6/179511.html',
+    'https://beijing12320.org.cn/News/Detail?cid=282&id=52336',
   ])('allows %s', (url) => {
     expect(classifySource(url).kind).toBe('allowed');
   });
@@ -41,6 +42,8 @@ describe('classifySource', () => {
     expect(classifySource('https://qlwb.com.cn.example.com/a').kind).toBe('unlisted');
     expect(classifySource('https://xinmin.cn.example.com/a').kind).toBe('unlisted');
     expect(classifySource('https://notxinmin.cn/a').kind).toBe('unlisted');
+    expect(classifySource('https://beijing12320.org.cn.example.com/a').kind).toBe('unlisted');
+    expect(classifySource('https://notbeijing12320.org.cn/a').kind).toBe('unlisted');
   });
 });
 
