@@ -8,7 +8,12 @@
     var link = document.querySelector('[data-quick-exit-link]');
     return link ? link.href : 'about:blank';
   }
+  var leaving = false;
   function leave() {
+    // Panicked people press again: a second call would find the page already emptied and go to
+    // about:blank instead of the neutral site.
+    if (leaving) return;
+    leaving = true;
     var url = target();
     document.title = '';
     if (document.body) document.body.replaceChildren();

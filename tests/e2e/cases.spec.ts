@@ -218,7 +218,9 @@ test.describe('事故案例：案例页', () => {
     await page.setViewportSize({ width: pageWidth, height: Math.round(pageHeight) });
     const heights: { id: string; height: number }[] = [];
     for (const c of cases) {
-      await page.goto(`/cases/${c.id}/handout/`, { waitUntil: 'domcontentloaded' });
+      // 'load': the stylesheets are applied (at DOMContentLoaded a busy machine may still lay the page
+      // out unstyled, which measured one handout at 4.6 pages).
+      await page.goto(`/cases/${c.id}/handout/`, { waitUntil: 'load' });
       await page.evaluate(() => document.fonts.ready);
       heights.push({ id: c.id, height: await page.evaluate(() => document.documentElement.scrollHeight) });
     }
