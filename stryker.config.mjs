@@ -13,7 +13,7 @@ export const MODULES = {
     mutate: ['api/services/admin/audit.ts'],
     // admin-audit.test.ts also runs the audit:verify CLI, which under Stryker never sees a mutant; its
     // in-process tests (listing, filters) and office-figures.test.ts (daily checkpoints) do.
-    tests: ['audit-fields', 'mutation-audit', 'admin-audit', 'office-figures'],
+    tests: ['audit-fields', 'mutation-audit', 'mutation-audit-2', 'admin-audit', 'office-figures'],
   },
   access: {
     title: '访问检查（api/routes/admin/access.ts）',
