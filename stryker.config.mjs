@@ -29,7 +29,7 @@ export const MODULES = {
   login: {
     title: '工作人员登录和会话（api/services/admin/staff.ts 第 176–313 行：登录、锁定、会话、退出）',
     mutate: ['api/services/admin/staff.ts:176-313'],
-    tests: ['admin-login', 'mutation-login'],
+    tests: ['admin-login', 'mutation-login', 'mutation-login-2'],
   },
   crypto: {
     title: '加密（api/crypto/）',
