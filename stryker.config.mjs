@@ -24,7 +24,7 @@ export const MODULES = {
   retention: {
     title: '到期清除（api/services/admin/retention.ts）',
     mutate: ['api/services/admin/retention.ts'],
-    tests: ['admin-retention', 'mutation-retention'],
+    tests: ['admin-retention', 'mutation-retention', 'mutation-retention-2'],
   },
   login: {
     title: '工作人员登录和会话（api/services/admin/staff.ts 第 176–313 行：登录、锁定、会话、退出）',
