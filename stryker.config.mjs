@@ -13,7 +13,7 @@ export const MODULES = {
     mutate: ['api/services/admin/audit.ts'],
     // admin-audit.test.ts also runs the audit:verify CLI, which under Stryker never sees a mutant; its
     // in-process tests (listing, filters) and office-figures.test.ts (daily checkpoints) do.
-    tests: ['audit-fields', 'mutation-audit', 'admin-audit', 'office-figures'],
+    tests: ['audit-fields', 'mutation-audit', 'mutation-audit-2', 'admin-audit', 'office-figures'],
   },
   access: {
     title: '访问检查（api/routes/admin/access.ts）',
@@ -24,12 +24,12 @@ export const MODULES = {
   retention: {
     title: '到期清除（api/services/admin/retention.ts）',
     mutate: ['api/services/admin/retention.ts'],
-    tests: ['admin-retention', 'mutation-retention'],
+    tests: ['admin-retention', 'mutation-retention', 'mutation-retention-2'],
   },
   login: {
     title: '工作人员登录和会话（api/services/admin/staff.ts 第 176–313 行：登录、锁定、会话、退出）',
     mutate: ['api/services/admin/staff.ts:176-313'],
-    tests: ['admin-login', 'mutation-login'],
+    tests: ['admin-login', 'mutation-login', 'mutation-login-2'],
   },
   crypto: {
     title: '加密（api/crypto/）',
