@@ -16,13 +16,14 @@
 // Figures and machine: docs/deploy.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { makeNginxPrefix, nginxBinary, selfSignedCert, writeNginxConf } from '../scripts/local-nginx.ts';
 import { findPgBin, startCluster, type Cluster } from '../scripts/pg-cluster.ts';
 import { nginxCspMap } from '../scripts/postbuild.ts';
 import { fmt, median, percentile, table } from './lib.ts';
@@ -158,8 +159,8 @@ async function behindNginx(cluster: Cluster, count: number): Promise<Target> {
 
 async function nginxInFront(cluster: Cluster, url: string, count: number, procs: Awaited<ReturnType<typeof startProcess>>[], prefix: string): Promise<Target> {
   for (let i = 0; i < count; i++) procs.push(await startProcess('api/server.ts', { DATABASE_URL: url, TRUST_PROXY: '127.0.0.1', SITE_URL: `https://${HOST}` }));
-  for (const d of ['logs', 'site', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) mkdirSync(join(prefix, d), { recursive: true });
-  const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { encoding: 'utf8' });
+  makeNginxPrefix(prefix, ['site']);
+  const cert = selfSignedCert(prefix, HOST);
   if (cert.status !== 0) throw new Error(cert.stderr);
   writeFileSync(join(prefix, 'csp.map'), nginxCspMap({}));
   const [https, http] = [await freePort(), await freePort()];
@@ -179,28 +180,8 @@ async function nginxInFront(cluster: Cluster, url: string, count: number, procs:
   // Which process answered: counted from a log line of the upstream's address (bench only, not the documented config).
   conf = conf.replace('log_format shanghe_noaddr', "log_format bench_upstream '$upstream_addr';\nlog_format shanghe_noaddr");
   conf = conf.replace(/location = \/api\/reports \{\n(\s+)client_max_body_size 102m;\n\s+access_log off;/, (_m, indent: string) => `location = /api/reports {\n${indent}client_max_body_size 102m;\n${indent}access_log ${join(prefix, 'logs', 'upstream.log')} bench_upstream;`);
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    chmodSync(prefix, 0o755);
-    for (const d of ['temp', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) chmodSync(join(prefix, d), 0o777);
-  }
-  writeFileSync(join(prefix, 'site.conf'), conf);
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
-    [
-      asRoot ? 'user nobody nogroup;' : '',
-      `worker_processes ${Math.min(2, cpus().length)};`,
-      `pid ${join(prefix, 'nginx.pid')};`,
-      `error_log ${join(prefix, 'logs', 'main-error.log')} error;`,
-      'events { worker_connections 1024; }',
-      'http {',
-      ...['client', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t === 'client' ? 'client_body' : t}_temp_path ${join(prefix, 'temp', t)};`),
-      `  include ${join(prefix, 'site.conf')};`,
-      '}',
-    ].join('\n'),
-  );
-  const nginxBin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-  const args = ['-p', prefix, '-e', join(prefix, 'logs', 'startup.log'), '-c', join(prefix, 'nginx.conf')];
+  const nginxBin = nginxBinary() || 'nginx';
+  const args = writeNginxConf(prefix, conf, { workerProcesses: Math.min(2, cpus().length), workerConnections: 1024, mainAccessLog: false });
   const check = spawnSync(nginxBin, ['-t', ...args], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(check.stderr);
   const nginx = spawn(nginxBin, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });

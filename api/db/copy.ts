@@ -9,13 +9,11 @@
  * The command is scripts/db-copy.ts (`npm run db:copy`).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getTableColumns, is, sql } from 'drizzle-orm';
 import { getTableConfig as pgConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { BLOB_CHUNK_BYTES } from './blob-chunks.ts';
-import { closeDb, DatabaseStartError, dbFile, openDb, rows, type Db } from './client.ts';
+import { closeDb, dbFile, openDb, rows } from './client.ts';
 import { databaseKind } from './dialect.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';

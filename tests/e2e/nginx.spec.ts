@@ -5,7 +5,7 @@
 // client cannot block another's receipt or report; the staff cookie is Secure and HSTS is sent over
 // HTTPS; nginx logs nothing of any reporter request and no address at all.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { totpCode } from '../../api/crypto/index.ts';
 import { DEFAULT_REPORT_LIMITS } from '../../api/middleware/rate-limit.ts';
+import { makeNginxPrefix, nginxBinary, selfSignedCert, writeNginxConf } from '../../scripts/local-nginx.ts';
 
 const HOST = 'aq.shanghe.example';
 const PASSWORD = 'nginx-test-password-2026';
@@ -83,13 +84,12 @@ test.describe('nginx 反向代理（docs/deploy.md 的配置）', () => {
     send(from, 'POST', path, JSON.stringify(data), { 'content-type': 'application/json', accept: 'application/json', origin: `https://${HOST}`, ...extra });
 
   test.beforeAll(async () => {
-    const which = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' });
-    const nginxBin = which.stdout.trim().split('\n')[0];
+    const nginxBin = nginxBinary();
     expect(nginxBin, '需要 nginx（Debian 软件包 nginx-light；.ci/run 会安装）').toBeTruthy();
     prefix = mkdtempSync(join(tmpdir(), 'edge-nginx-'));
     dataDir = mkdtempSync(join(tmpdir(), 'edge-nginx-data-'));
-    for (const d of ['logs', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) mkdirSync(join(prefix, d), { recursive: true });
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { encoding: 'utf8' });
+    makeNginxPrefix(prefix);
+    const cert = selfSignedCert(prefix, HOST);
     expect(cert.status, cert.stderr).toBe(0);
     const appPort = await freePort();
     httpsPort = await freePort();
@@ -103,34 +103,10 @@ test.describe('nginx 反向代理（docs/deploy.md 的配置）', () => {
     app.stderr!.on('data', (d) => (appOutput += d));
 
     // Root-safe: everything (pid, logs, temp files) inside the prefix; workers drop to nobody.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chmodSync(prefix, 0o755);
-      for (const d of ['temp', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) chmodSync(join(prefix, d), 0o777);
-    }
-    writeFileSync(join(prefix, 'site.conf'), deployConfig(prefix, { http: httpPort, https: httpsPort, app: appPort }));
-    writeFileSync(
-      join(prefix, 'nginx.conf'),
-      [
-        asRoot ? 'user nobody nogroup;' : '',
-        'worker_processes 1;',
-        `pid ${join(prefix, 'nginx.pid')};`,
-        `error_log ${join(prefix, 'logs', 'main-error.log')} error;`,
-        'events { worker_connections 256; }',
-        'http {',
-        `  client_body_temp_path ${join(prefix, 'temp/client')};`,
-        `  proxy_temp_path ${join(prefix, 'temp/proxy')};`,
-        `  fastcgi_temp_path ${join(prefix, 'temp/fastcgi')};`,
-        `  uwsgi_temp_path ${join(prefix, 'temp/uwsgi')};`,
-        `  scgi_temp_path ${join(prefix, 'temp/scgi')};`,
-        `  access_log ${join(prefix, 'logs', 'main-access.log')};`,
-        `  include ${join(prefix, 'site.conf')};`,
-        '}',
-      ].join('\n'),
-    );
-    const check = spawnSync(nginxBin!, ['-t', '-p', prefix, '-e', join(prefix, 'logs', 'startup.log'), '-c', join(prefix, 'nginx.conf')], { encoding: 'utf8' });
+    const args = writeNginxConf(prefix, deployConfig(prefix, { http: httpPort, https: httpsPort, app: appPort }));
+    const check = spawnSync(nginxBin, ['-t', ...args], { encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
-    nginx = spawn(nginxBin!, ['-p', prefix, '-e', join(prefix, 'logs', 'startup.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+    nginx = spawn(nginxBin, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
 
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -1,6 +1,4 @@
 /** Retention: attachments and identities of long-closed cases are purged; statistics and an audit entry remain. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { row, rows } from '../../api/db/client.ts';

@@ -12,30 +12,10 @@ import { boxDecrypt, totpCode, verifyPassword } from '../../api/crypto/index.ts'
 import { row, rows } from '../../api/db/client.ts';
 import { staffUsers } from '../../api/db/schema.ts';
 import { reissueAuthenticator } from '../../api/services/admin/accounts.ts';
-import { backoffMs, login, sessionFromToken } from '../../api/services/admin/staff.ts';
+import { login, sessionFromToken } from '../../api/services/admin/staff.ts';
 import { addStaff, makeApp, PASSWORD } from './admin-fixtures.ts';
+import { at, settle, T0 } from './login-timers.ts';
 
-/** Runs a login while advancing fake timers (only the login's own backoff timer), as in mutation-login.test.ts. */
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: any }> {
-  let done: { ok: true; value: T } | { ok: false; error: any } | null = null;
-  p.then((value) => (done = { ok: true, value }), (error) => (done = { ok: false, error }));
-  const timers = vi.spyOn(globalThis, 'setTimeout');
-  let seen = 0;
-  try {
-    while (!done) {
-      const backoff = timers.mock.calls.slice(seen).find((c) => typeof c[1] === 'number' && c[1] <= backoffMs(99));
-      seen = timers.mock.calls.length;
-      if (backoff) await vi.advanceTimersByTimeAsync(backoff[1] as number);
-      await new Promise((r) => setImmediate(r));
-    }
-  } finally {
-    timers.mockRestore();
-  }
-  return done;
-}
-
-const T0 = Date.parse('2026-06-01T08:00:10.000Z');
-const at = (ms: number) => new Date(T0 + ms);
 const answer = (r: Awaited<ReturnType<typeof settle>>) => (r.ok ? 'ok' : [r.error.status, r.error.code, r.error.message]);
 const GENERIC = [401, 'login_failed', '登录名、密码或动态验证码不正确。'];
 const LOCKED_NOW = [423, 'locked', `登录失败次数太多，账号已锁定 ${LOGIN_RULES.lockMinutes} 分钟。忘记密码请联系系统管理员。`];

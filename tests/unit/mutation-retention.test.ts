@@ -3,8 +3,6 @@
  * after closure, closed and refused cases only, the updated date when no closure date was recorded,
  * never twice, what is removed and what stays, the audit entry, and a blob that cannot be removed.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { exec, row, rows } from '../../api/db/client.ts';

@@ -12,7 +12,7 @@
 // must share it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -25,6 +25,7 @@ import { databaseKind } from '../../api/db/dialect.ts';
 import { DEFAULT_REPORT_LIMITS } from '../../api/middleware/rate-limit.ts';
 import { KEY_IDS } from '../../api/services/keys.ts';
 import { QuestionBank } from '../../api/services/quiz/bank.ts';
+import { makeNginxPrefix, nginxBinary, selfSignedCert, writeNginxConf } from '../../scripts/local-nginx.ts';
 import { findPgBin } from '../../scripts/pg-cluster.ts';
 import { NGINX_CSP_MAP, nginxCspMap } from '../../scripts/postbuild.ts';
 
@@ -189,8 +190,7 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
   const count = (text: string) => Number(psql(dbUrl, text));
 
   beforeAll(async () => {
-    const which = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' });
-    const nginxBin = which.stdout.trim().split('\n')[0];
+    const nginxBin = nginxBinary();
     expect(nginxBin, '需要 nginx（Debian 软件包 nginx-light；.ci/run 会安装）').toBeTruthy();
 
     // A database of this test's own on the server npm test started; both processes share it.
@@ -203,8 +203,8 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     prefix = mkdtempSync(join(tmpdir(), 'province-nginx-'));
     dataA = mkdtempSync(join(tmpdir(), 'province-a-'));
     dataB = mkdtempSync(join(tmpdir(), 'province-b-'));
-    for (const d of ['logs', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi', 'empty-site']) mkdirSync(join(prefix, d), { recursive: true });
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`, '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { encoding: 'utf8' });
+    makeNginxPrefix(prefix, ['empty-site']);
+    const cert = selfSignedCert(prefix, HOST);
     expect(cert.status, cert.stderr).toBe(0);
     [portA, portB, httpsPort, httpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
 
@@ -226,34 +226,10 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
       apps.push(child);
     }
 
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chmodSync(prefix, 0o755);
-      for (const d of ['temp', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) chmodSync(join(prefix, d), 0o777);
-    }
-    writeFileSync(join(prefix, 'site.conf'), provinceConfig(prefix, { http: httpPort, https: httpsPort, a: portA, b: portB, root: staticRoot, map: mapFile }));
-    writeFileSync(
-      join(prefix, 'nginx.conf'),
-      [
-        asRoot ? 'user nobody nogroup;' : '',
-        'worker_processes 1;',
-        `pid ${join(prefix, 'nginx.pid')};`,
-        `error_log ${join(prefix, 'logs', 'main-error.log')} error;`,
-        'events { worker_connections 512; }',
-        'http {',
-        `  client_body_temp_path ${join(prefix, 'temp/client')};`,
-        `  proxy_temp_path ${join(prefix, 'temp/proxy')};`,
-        `  fastcgi_temp_path ${join(prefix, 'temp/fastcgi')};`,
-        `  uwsgi_temp_path ${join(prefix, 'temp/uwsgi')};`,
-        `  scgi_temp_path ${join(prefix, 'temp/scgi')};`,
-        `  access_log ${join(prefix, 'logs', 'main-access.log')};`,
-        `  include ${join(prefix, 'site.conf')};`,
-        '}',
-      ].join('\n'),
-    );
-    const check = spawnSync(nginxBin!, ['-t', '-p', prefix, '-e', join(prefix, 'logs', 'startup.log'), '-c', join(prefix, 'nginx.conf')], { encoding: 'utf8' });
+    const args = writeNginxConf(prefix, provinceConfig(prefix, { http: httpPort, https: httpsPort, a: portA, b: portB, root: staticRoot, map: mapFile }), { workerConnections: 512 });
+    const check = spawnSync(nginxBin, ['-t', ...args], { encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
-    nginx = spawn(nginxBin!, ['-p', prefix, '-e', join(prefix, 'logs', 'startup.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+    nginx = spawn(nginxBin, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
 
     const deadline = Date.now() + 30_000;
     for (const [i, port] of [portA, portB].entries()) {

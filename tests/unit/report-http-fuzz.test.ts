@@ -6,7 +6,7 @@
  * body). A model of what was acknowledged predicts every answer; at the end every acknowledged report
  * must open with exactly its text and messages, and the database must hold nothing else.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { blobStoreFor } from '../../api/services/blob-store.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
