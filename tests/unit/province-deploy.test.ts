@@ -12,7 +12,7 @@
 // must share it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -125,6 +125,7 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
   let recoveryKey = '';
   let printedKeys: string[] = [];
   let staticRoot = '';
+  let siteCopy = '';
   let haveDist = false;
   /** Loopback client addresses by the process nginx sends them to. */
   const onA: string[] = [];
@@ -211,8 +212,16 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
     // Built site: nginx serves it; without it (no `npm run build` yet) the static comparison is skipped
     // locally and fails in CI.
     haveDist = existsSync(join(DIST, 'index.html')) && existsSync(join(DIST, NGINX_CSP_MAP));
-    staticRoot = haveDist ? DIST : join(prefix, 'empty-site');
-    const mapFile = haveDist ? join(DIST, NGINX_CSP_MAP) : join(prefix, 'csp.map');
+    if (haveDist) {
+      // As root, nginx's workers run as nobody and must reach every folder on the way to the files;
+      // a checkout (e.g. in `mktemp -d`) or this file's temporary root may be enterable only by its
+      // owner. So nginx and both processes serve a copy in a folder everyone can enter.
+      siteCopy = mkdtempSync(join(process.env.SHANGHE_OUTER_TMPDIR ?? tmpdir(), 'province-site-'));
+      chmodSync(siteCopy, 0o755);
+      cpSync(DIST, join(siteCopy, 'dist'), { recursive: true });
+    }
+    staticRoot = haveDist ? join(siteCopy, 'dist') : join(prefix, 'empty-site');
+    const mapFile = haveDist ? join(staticRoot, NGINX_CSP_MAP) : join(prefix, 'csp.map');
     if (!haveDist) writeFileSync(mapFile, nginxCspMap({}));
 
     // Both processes start at once: migrations queue on PostgreSQL's advisory lock, keys are made once.
@@ -273,6 +282,7 @@ describe.skipIf(!ON_POSTGRES)('省、市规模部署：两个 API 进程 + nginx
 
   afterAll(async () => {
     nginx?.kill('SIGQUIT');
+    if (siteCopy) rmSync(siteCopy, { recursive: true, force: true });
     await Promise.all(
       apps.map(
         (p) =>
